@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EnterprisesConfig(AppConfig):
+    name = "enterprises"
+    verbose_name = _("Enterprises")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from enterprises.models import Enterprise, EnterpriseYear
+
+        auditlog.register(Enterprise)
+        auditlog.register(EnterpriseYear)

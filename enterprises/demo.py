@@ -1,0 +1,131 @@
+"""Demo enterprises: a few hundred, plausible at Tongren's scale, three years of figures each.
+
+Codes are synthetic but valid: "91" + the district's GB/T 2260 code + a 9-character organisation
+code with a correct GB 11714 check + the GB 32100 check character."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from enterprises.models import HT_DOMAINS, Enterprise, EnterpriseYear
+from org.models import Unit
+from rules.uscc import CHARSET, check_char
+
+__all__ = ["PER_UNIT", "YEARS", "build", "demo_uscc"]
+
+YEARS = (2020, 2021, 2022)
+# Enterprises per unit: the city district has the most, zones host industry.
+PER_UNIT = {"520602": 48, "520603": 30, "520690": 30, "520692": 26, "520691": 20}
+DEFAULT_PER_UNIT = 18
+
+_ORG_CHARS = [c for c in CHARSET if c not in "XY"]  # keep generated codes readable
+_INNER_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+_PLACES = [
+    "梵净",
+    "锦江",
+    "武陵",
+    "黔东",
+    "铜仁",
+    "乌江",
+    "九龙",
+    "朱砂",
+    "大兴",
+    "灯塔",
+    "川硐",
+    "茶店",
+    "谢桥",
+    "滑石",
+    "丹砂",
+]
+_TRADES = [
+    ("锰业", "C3240", "新材料"),
+    ("新材料", "C2613", "新材料"),
+    ("锂电科技", "C3841", "新能源与节能"),
+    ("大数据", "I6450", "电子信息"),
+    ("软件", "I6513", "电子信息"),
+    ("生物科技", "C2761", "生物与新医药"),
+    ("制药", "C2740", "生物与新医药"),
+    ("茶业", "C1530", ""),
+    ("食品", "C1399", ""),
+    ("农业科技", "A0141", ""),
+    ("环保科技", "N7724", "资源与环境"),
+    ("装备制造", "C3599", "先进制造与自动化"),
+    ("电子", "C3982", "电子信息"),
+    ("检测技术", "M7452", "高技术服务"),
+    ("能源", "D4411", "新能源与节能"),
+]
+
+
+def demo_uscc(rng, district_code: str) -> str:
+    body = [rng.choice(_ORG_CHARS) for _ in range(8)]
+    total = sum(int(c, 36) * w for c, w in zip(body, _INNER_WEIGHTS, strict=True))
+    c9 = 11 - total % 11
+    inner = "X" if c9 == 10 else "0" if c9 == 11 else str(c9)
+    first17 = "91" + district_code + "".join(body) + inner
+    return first17 + check_char(first17)
+
+
+def _money(x: float) -> Decimal:
+    return Decimal(f"{x:.2f}")
+
+
+def build(rng, password_hash: str | None = None) -> dict[str, int]:
+    years = []
+    count = 0
+    taken_names: set[str] = set()
+    for unit in Unit.objects.exclude(kind="city").order_by("order"):
+        prefix = unit.name[:2]
+        for _ in range(PER_UNIT.get(unit.code, DEFAULT_PER_UNIT)):
+            trade, industry, domain = rng.choice(_TRADES)
+            name = f"贵州{rng.choice(_PLACES)}{trade}有限公司"
+            while name in taken_names:
+                name = f"{prefix}{rng.choice(_PLACES)}{rng.choice(_PLACES)}{trade}有限公司"
+            taken_names.add(name)
+            uscc = demo_uscc(rng, unit.code if unit.kind == "district" else "520600")
+            while Enterprise.objects.filter(uscc=uscc).exists():
+                uscc = demo_uscc(rng, "520600")
+            founded_year = rng.randint(1998, 2019)
+            ent = Enterprise.objects.create(
+                uscc=uscc,
+                name=name,
+                unit=unit,
+                industry=industry,
+                ht_domain=domain if domain in HT_DOMAINS else "",
+                founded=f"{founded_year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                address=f"{unit.name}{rng.choice(_PLACES)}路{rng.randint(1, 300)}号",
+                contact_name=rng.choice("王李张刘陈杨黄赵吴周")
+                + rng.choice(["明", "华", "芳", "强", "敏", "军", "丽", "勇"]),
+                contact_phone=f"1{rng.choice('3578')}{rng.randint(0, 999999999):09d}",
+            )
+            count += 1
+            # Size: most are small; a few are large (revenue in 万元).
+            revenue = rng.lognormvariate(7.6, 1.1)
+            employees = max(8, int(revenue / rng.uniform(35, 80)))
+            tech = bool(domain) and rng.random() < 0.75
+            for i, year in enumerate(YEARS):
+                growth = rng.uniform(0.88, 1.30)
+                rev = revenue * growth ** (i - 2)
+                emp = max(5, int(employees * (0.92 + 0.04 * i)))
+                rd_share = rng.uniform(0.025, 0.08) if tech else rng.uniform(0.0, 0.025)
+                rd = rev * rd_share
+                years.append(
+                    EnterpriseYear(
+                        enterprise=ent,
+                        year=year,
+                        employees=emp,
+                        st_staff=int(emp * (rng.uniform(0.08, 0.35) if tech else rng.uniform(0.0, 0.12))),
+                        revenue=_money(rev),
+                        total_income=_money(rev * rng.uniform(1.0, 1.06)),
+                        total_cost=_money(rev * rng.uniform(0.7, 0.97)),
+                        total_assets=_money(rev * rng.uniform(0.8, 2.5)),
+                        net_assets=_money(rev * rng.uniform(0.3, 1.2)),
+                        rd_expense=_money(rd),
+                        rd_domestic=_money(rd * rng.uniform(0.7, 1.0)),
+                        ht_income=_money(rev * (rng.uniform(0.5, 0.9) if tech else rng.uniform(0.0, 0.3))),
+                        ip_class1=rng.choice([0, 0, 0, 1, 2]) if tech else 0,
+                        ip_class2=rng.randint(0, 12) if tech else rng.randint(0, 2),
+                        transformations=rng.randint(0, 6) if tech else 0,
+                    )
+                )
+    EnterpriseYear.objects.bulk_create(years, batch_size=500)
+    return {"enterprises": count, "enterprise_years": len(years)}

@@ -1,0 +1,56 @@
+"""The /api/v1/ entry point (django-ninja): session or bearer-token auth, one data scope."""
+
+from __future__ import annotations
+
+import contextlib
+
+from auditlog.context import auditlog_value
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.security import django_auth as _session_auth
+
+__all__ = ["api"]
+
+
+class BearerAuth(HttpBearer):
+    def authenticate(self, request, token):
+        from org.models import ApiToken
+
+        user = ApiToken.objects.authenticate(token)
+        if user is None:
+            return None
+        request.user = user
+        # Let auditlog's per-request context attribute API writes to this user.
+        with contextlib.suppress(LookupError):
+            auditlog_value.get()["actor"] = user
+        return user
+
+
+session_auth: APIKeyCookie = _session_auth
+
+api = NinjaAPI(
+    title="kechuang API",
+    version="1",
+    urls_namespace="api",
+    auth=[BearerAuth(), session_auth],
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return api.create_response(request, {"detail": "Not Found"}, status=404)
+
+
+def _register_routers() -> None:
+    from enterprises.api import router as enterprises_router
+    from org.api import router as org_router
+    from plan.api import router as plan_router
+
+    api.add_router("/", org_router)
+    api.add_router("/", plan_router)
+    api.add_router("/enterprises", enterprises_router)
+
+
+_register_routers()

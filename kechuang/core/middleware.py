@@ -1,0 +1,44 @@
+"""Request id: one id per request, in the response header, the logs and every audit row."""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import re
+import uuid
+
+__all__ = ["RequestIdLogFilter", "RequestIdMiddleware", "current_request_id"]
+
+_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+_VALID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def current_request_id() -> str:
+    return _request_id.get()
+
+
+class RequestIdMiddleware:
+    """Accepts a well-formed X-Request-ID from the proxy, otherwise makes one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        rid = incoming if _VALID.match(incoming) else uuid.uuid4().hex
+        # auditlog reads its correlation id from this header (AUDITLOG_CID_HEADER).
+        request.META["HTTP_X_REQUEST_ID"] = rid
+        request.request_id = rid
+        token = _request_id.set(rid)
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_id.reset(token)
+        response["X-Request-ID"] = rid
+        return response
+
+
+class RequestIdLogFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = current_request_id()
+        return True

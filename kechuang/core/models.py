@@ -1,0 +1,119 @@
+"""Shared base model, the append-only event log and site flags."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.core.scope import ScopedQuerySet
+
+__all__ = ["BaseModel", "Event", "EventAction", "SiteFlag"]
+
+
+class BaseModel(models.Model):
+    """Every domain row: created / updated stamps and the scoped queryset as default manager.
+
+    Subclasses declare `scope = ScopeSpec(...)` and are registered with django-auditlog, which
+    writes a field-level before/after entry in the same transaction as the change.
+    """
+
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def get_additional_data(self) -> dict:
+        """Extra data auditlog stores with each entry: the owning unit, so the trail is searchable
+        by unit."""
+        unit = getattr(self, "audit_unit", None)
+        return {"unit": unit.code} if unit is not None else {}
+
+    @property
+    def audit_unit(self):
+        path = getattr(getattr(self, "scope", None), "unit", None)
+        if not path or path == "pk":
+            return self if path == "pk" else None
+        obj = self
+        for part in path.split("__"):
+            obj = getattr(obj, part, None)
+            if obj is None:
+                return None
+        return obj
+
+
+class EventAction(models.TextChoices):
+    LOGIN = "login", _("Login")
+    LOGOUT = "logout", _("Logout")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    IMPORT = "import", _("Import")
+    EXPORT = "export", _("Export")
+    PLAN_LOADED = "plan_loaded", _("Plan loaded")
+    TOKEN_CREATED = "token_created", _("API token created")
+    DEMO_LOADED = "demo_loaded", _("Demo data loaded")
+    WORKFLOW = "workflow", _("Workflow step")
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or delete an audit row."""
+
+
+class Event(models.Model):
+    """One explicit audit event: a login, an import, an export or a workflow step.
+
+    Field changes of registry rows are in auditlog's LogEntry; this table holds what is not a
+    row change. Append-only: rows are never updated or deleted through the ORM.
+    """
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=32, choices=EventAction.choices, db_index=True)
+    unit_code = models.CharField(_("unit"), max_length=12, blank=True, db_index=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=255, blank=True)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("audit events are append-only")
+
+
+class SiteFlag(models.Model):
+    """A named site-wide fact, e.g. that demo data is loaded (shown as 演示数据 on every page)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    value = models.CharField(max_length=255, blank=True)
+    set_at = models.DateTimeField(auto_now=True)
+
+    DEMO_DATA = "demo_data"
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"

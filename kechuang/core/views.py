@@ -1,0 +1,86 @@
+"""Home page per role, health check and the audit trail search."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from auditlog.models import LogEntry
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from kechuang.core.models import Event, EventAction
+from kechuang.core.roles import Role
+from kechuang.core.scope import scope_of
+from kechuang.core.selectors import home_summary
+
+
+@login_required
+def home(request):
+    return render(request, "core/home.html", {"summary": home_summary(fetched_by=request.user)})
+
+
+@require_GET
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+def audit_search(request):
+    """The audit trail, searchable by the bureau admin only; for anyone else it does not exist."""
+    if not scope_of(request.user).is_admin:
+        raise Http404
+    tab = request.GET.get("tab", "changes")
+    user = request.GET.get("user", "").strip()
+    unit = request.GET.get("unit", "").strip()
+    rid = request.GET.get("request_id", "").strip()
+    since, until = _parse_date(request.GET.get("since")), _parse_date(request.GET.get("until"))
+    if tab == "events":
+        qs = Event.objects.all()
+        if user:
+            qs = qs.filter(actor_name__icontains=user)
+        if unit:
+            qs = qs.filter(unit_code=unit)
+        if rid:
+            qs = qs.filter(request_id=rid)
+        action = request.GET.get("action", "")
+        if action:
+            qs = qs.filter(action=action)
+        date_field = "at"
+    else:
+        qs = LogEntry.objects.select_related("actor", "content_type")
+        if user:
+            qs = qs.filter(actor__username__icontains=user)
+        if unit:
+            qs = qs.filter(additional_data__unit=unit)
+        if rid:
+            qs = qs.filter(cid=rid)
+        date_field = "timestamp"
+    if since:
+        qs = qs.filter(**{f"{date_field}__date__gte": since})
+    if until:
+        qs = qs.filter(**{f"{date_field}__date__lte": until})
+    page = Paginator(qs.order_by(f"-{date_field}", "-id"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/audit.html",
+        {
+            "tab": tab,
+            "page": page,
+            "actions": EventAction.choices,
+            "filters": request.GET,
+            "roles": Role,
+        },
+    )
