@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.views.decorators.http import require_safe
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
@@ -10,6 +11,7 @@ from kechuang.core.scope import get_scoped_or_404
 from org.models import Unit
 
 
+@require_safe
 @login_required
 def enterprise_list(request):
     qs = Enterprise.objects.for_user(request.user).select_related("unit")
@@ -40,6 +42,7 @@ def enterprise_list(request):
     )
 
 
+@require_safe
 @login_required
 def enterprise_detail(request, pk: int):
     enterprise = get_scoped_or_404(Enterprise.objects.select_related("unit"), request.user, pk=pk)

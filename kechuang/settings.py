@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 from kechuang.env import ConfigError, env_bool, env_list, env_str
 
@@ -117,7 +116,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]  # native names, never translated
 LOCALE_PATHS = [BASE_DIR / "kechuang" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.views.decorators.http import require_safe
 from django.db.models import Count
 from django.shortcuts import render
 
@@ -8,6 +9,7 @@ from enterprises.models import Enterprise
 from org.models import Unit
 
 
+@require_safe
 @login_required
 def unit_list(request):
     counts = dict(

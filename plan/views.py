@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.views.decorators.http import require_safe
 from django.shortcuts import render
 
 from kechuang.core.scope import get_scoped_or_404
@@ -8,6 +9,7 @@ from plan.models import Plan
 from plan.selectors import current_plan, plan_tree
 
 
+@require_safe
 @login_required
 def plan_detail(request, pk: int | None = None):
     """The plan as a tree: headline targets, then tasks (一)…(十) with items, targets, deadlines."""

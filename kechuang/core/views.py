@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from kechuang.core.models import Event, EventAction
 from kechuang.core.roles import Role
@@ -18,6 +18,7 @@ from kechuang.core.scope import scope_of
 from kechuang.core.selectors import home_summary
 
 
+@require_safe
 @login_required
 def home(request):
     return render(request, "core/home.html", {"summary": home_summary(fetched_by=request.user)})
@@ -37,6 +38,7 @@ def _parse_date(value: str | None) -> dt.date | None:
         return None
 
 
+@require_safe
 @login_required
 def audit_search(request):
     """The audit trail, searchable by the bureau admin only; for anyone else it does not exist."""
