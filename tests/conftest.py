@@ -30,8 +30,12 @@ def enterprises(units):
     from enterprises.models import Enterprise
 
     return {
-        "bijiang": Enterprise.objects.create(uscc="91350200776049653A", name="碧江测试企业", unit=units["520602"]),
-        "wanshan": Enterprise.objects.create(uscc="913502000728319549", name="万山测试企业", unit=units["520603"]),
+        "bijiang": Enterprise.objects.create(
+            uscc="91350200776049653A", name="碧江测试企业", unit=units["520602"]
+        ),
+        "wanshan": Enterprise.objects.create(
+            uscc="913502000728319549", name="万山测试企业", unit=units["520603"]
+        ),
     }
 
 

@@ -15,7 +15,9 @@ STRONG_KEY = "k" * 20 + "Q7v!x9#LmZ2@pR4$wT6^yU8&iO0*aS1(dF3)gH5"
 
 def run(args, tmp_path, **env):
     environ = {k: v for k, v in os.environ.items() if not k.startswith("KECHUANG_")}
-    environ.update({"KECHUANG_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "KECHUANG_VAR_DIR": str(tmp_path)})
+    environ.update(
+        {"KECHUANG_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "KECHUANG_VAR_DIR": str(tmp_path)}
+    )
     environ.pop("DJANGO_SETTINGS_MODULE", None)
     environ.update(env)
     return subprocess.run([KECHUANG, *args], capture_output=True, text=True, env=environ, timeout=300)
@@ -56,8 +58,13 @@ def test_demo_generates_and_prints_a_password(tmp_path):
 
 
 def test_demo_refused_in_production(tmp_path):
-    result = run(["demo", "--no-serve"], tmp_path, KECHUANG_DEBUG="0", KECHUANG_SECRET_KEY=STRONG_KEY,
-                 KECHUANG_ALLOWED_HOSTS="kechuang.example")
+    result = run(
+        ["demo", "--no-serve"],
+        tmp_path,
+        KECHUANG_DEBUG="0",
+        KECHUANG_SECRET_KEY=STRONG_KEY,
+        KECHUANG_ALLOWED_HOSTS="kechuang.example",
+    )
     assert result.returncode != 0
     assert "production" in result.stderr
 
@@ -101,14 +108,23 @@ def test_unreachable_database_is_one_clear_message(tmp_path):
 
 
 def test_check_deploy_is_clean_in_production_mode(tmp_path):
-    result = run(["check", "--deploy", "--fail-level", "WARNING"], tmp_path, KECHUANG_DEBUG="0",
-                 KECHUANG_SECRET_KEY=STRONG_KEY, KECHUANG_ALLOWED_HOSTS="kechuang.example")
+    result = run(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        tmp_path,
+        KECHUANG_DEBUG="0",
+        KECHUANG_SECRET_KEY=STRONG_KEY,
+        KECHUANG_ALLOWED_HOSTS="kechuang.example",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("proto, expected", [("https", 200), ("", 301)])
 def test_production_trusts_the_proxy_and_redirects_plain_http(tmp_path, proto, expected):
-    env = {"KECHUANG_DEBUG": "0", "KECHUANG_SECRET_KEY": STRONG_KEY, "KECHUANG_ALLOWED_HOSTS": "kechuang.example"}
+    env = {
+        "KECHUANG_DEBUG": "0",
+        "KECHUANG_SECRET_KEY": STRONG_KEY,
+        "KECHUANG_ALLOWED_HOSTS": "kechuang.example",
+    }
     assert run(["migrate", "-v0"], tmp_path, **env).returncode == 0
     script = (
         "from django.test import Client;"

@@ -35,13 +35,32 @@ def test_compiled_catalogue_is_current():
 def test_catalogue_holds_every_marked_string(tmp_path):
     """Re-extract the strings into a scratch copy; every msgid must already be in the catalogue."""
     scratch = tmp_path / "src"
-    shutil.copytree(ROOT, scratch, ignore=shutil.ignore_patterns(".venv", "var", ".git", "node_modules", "*.pyc"))
+    shutil.copytree(
+        ROOT, scratch, ignore=shutil.ignore_patterns(".venv", "var", ".git", "node_modules", "*.pyc")
+    )
     kechuang = Path(sys.executable).with_name("kechuang")
     subprocess.run(
-        [str(kechuang), "makemessages", "-l", "zh_Hans", "--no-obsolete", "--ignore=.venv/*", "--ignore=var/*",
-         "--ignore=tests/*", "--ignore=bench/*", "--ignore=kechuang/static/*", "--ignore=*/migrations/*"],
-        cwd=scratch, check=True, capture_output=True,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(scratch), "DJANGO_SETTINGS_MODULE": "kechuang.settings"},
+        [
+            str(kechuang),
+            "makemessages",
+            "-l",
+            "zh_Hans",
+            "--no-obsolete",
+            "--ignore=.venv/*",
+            "--ignore=var/*",
+            "--ignore=tests/*",
+            "--ignore=bench/*",
+            "--ignore=kechuang/static/*",
+            "--ignore=*/migrations/*",
+        ],
+        cwd=scratch,
+        check=True,
+        capture_output=True,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "PYTHONPATH": str(scratch),
+            "DJANGO_SETTINGS_MODULE": "kechuang.settings",
+        },
     )
     fresh = {e.msgid for e in polib.pofile(str(scratch / "kechuang/locale/zh_Hans/LC_MESSAGES/django.po"))}
     known = {e.msgid for e in polib.pofile(str(ZH))}

@@ -98,7 +98,9 @@ def test_foreign_objects_are_404_for_every_role_and_method(world):
     from enterprises.models import Enterprise, EnterpriseYear
 
     foreign = world["foreign"]
-    before = _digest(Enterprise.objects.filter(pk=foreign.pk), EnterpriseYear.objects.filter(enterprise=foreign))
+    before = _digest(
+        Enterprise.objects.filter(pk=foreign.pk), EnterpriseYear.objects.filter(enterprise=foreign)
+    )
     checked = 0
     failures = []
     for name, route, _p in all_urls():
@@ -114,18 +116,25 @@ def test_foreign_objects_are_404_for_every_role_and_method(world):
             else:
                 methods = METHODS
             for method in methods:
-                kwargs = {"content_type": "application/json", "data": json.dumps({"unit": "520602", "name": "x"})}
+                kwargs = {
+                    "content_type": "application/json",
+                    "data": json.dumps({"unit": "520602", "name": "x"}),
+                }
                 if method == "get":
                     kwargs = {}
                 got = getattr(client, method)(foreign_path, **kwargs, **headers).status_code
                 missing = getattr(client, method)(missing_path, **kwargs, **headers).status_code
                 checked += 1
                 if got != missing or got not in (404, 405):
-                    failures.append(f"{role}/{auth} {method.upper()} {foreign_path}: {got} (missing object: {missing})")
+                    failures.append(
+                        f"{role}/{auth} {method.upper()} {foreign_path}: {got} (missing object: {missing})"
+                    )
     assert not failures, failures
     # at least the session of each of the four roles, every method (the leader: writes only)
     assert checked >= len(OBJECT_URLS) * (3 * len(METHODS) + len(METHODS) - 1)
-    after = _digest(Enterprise.objects.filter(pk=foreign.pk), EnterpriseYear.objects.filter(enterprise=foreign))
+    after = _digest(
+        Enterprise.objects.filter(pk=foreign.pk), EnterpriseYear.objects.filter(enterprise=foreign)
+    )
     assert before == after
 
 
