@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.views.decorators.http import require_safe
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from enterprises.models import Enterprise, HtDomain
 from kechuang.core.scope import get_scoped_or_404

@@ -68,7 +68,9 @@ def _read_rows(path: Path) -> list[list[str]]:
     if head.startswith(b"PK\x03\x04"):
         return _read_xlsx(path)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise TableError(f"{path.name}: old .xls or encrypted workbooks are not accepted; save as .xlsx or CSV")
+        raise TableError(
+            f"{path.name}: old .xls or encrypted workbooks are not accepted; save as .xlsx or CSV"
+        )
     text = _decode(path.read_bytes(), path.name)
     if "\x00" in text:
         raise TableError(f"{path.name}: the file is not a text table (it contains binary data)")

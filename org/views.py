@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.views.decorators.http import require_safe
 from django.db.models import Count
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from enterprises.models import Enterprise
 from org.models import Unit

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.views.decorators.http import require_safe
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from kechuang.core.scope import get_scoped_or_404
 from plan.models import Plan
