@@ -78,3 +78,10 @@ def test_chinese_by_default_and_english_switchable(users):
     assert "Work plan" in body and 'lang="en"' in body
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
     assert 'lang="zh-hans"' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_chinese_until_the_user_switches(users):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    client.force_login(users["district"])
+    assert 'lang="zh-hans"' in client.get("/").content.decode()

@@ -121,3 +121,11 @@ def test_tree_page_shows_every_item_target_and_deadline(plan, users):
         assert item.text[:40] in body
     assert "2023-06-30" in body and "2023-09-30" in body
     assert "高新技术产业产值" in body and "316" in body
+
+
+def test_number_filters():
+    from kechuang.core.templatetags.kc import num, pct
+
+    assert pct(Decimal("0.065")) == "6.5%" and pct(Decimal("0.200000")) == "20%"
+    assert num(Decimal("316.0000")) == "316" and num(Decimal("8.6200")) == "8.62" and num(None) == "—"
+    assert num(Decimal("1E+2")) == "100"

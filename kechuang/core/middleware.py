@@ -7,7 +7,7 @@ import logging
 import re
 import uuid
 
-__all__ = ["RequestIdLogFilter", "RequestIdMiddleware", "current_request_id"]
+__all__ = ["ChineseByDefaultMiddleware", "RequestIdLogFilter", "RequestIdMiddleware", "current_request_id"]
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _VALID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -42,3 +42,15 @@ class RequestIdLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = current_request_id()
         return True
+
+
+class ChineseByDefaultMiddleware:
+    """The interface is Chinese unless the user picked English (language cookie): a browser's
+    Accept-Language alone does not switch a Chinese bureau's system to English."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
