@@ -1,0 +1,611 @@
+"""Dispatch figures: target, completion, time progress, yoy, growth drop, rank, forecast, warnings.
+
+Definitions are those of CONTRACTS.md "Dispatch files and figures". Pure Python, no Django: the
+caller passes plain records. Two paths give identical results (tests/dispatch/test_equivalence.py):
+
+- `figures()`, per record, plain Python;
+- `figures_frame()`, vectorised, polars (the batch path; `figures_vectorised()` wraps it for
+  records).
+
+Exactness (reference/performance.md "Ties"):
+- Reported values carry at most 4 decimals (dispatch.Actual.value), so they are held as integers
+  of 1/10,000 until a level is needed; the city's sum of its districts is therefore exact in any
+  summation order, and both paths see the same level to the last bit.
+- Every derived figure is then the same short sequence of IEEE operations in both paths, so the
+  floats agree exactly. A float carries noise (0.5 − 0.4 = 0.09999999999999998), so comparisons
+  (ranks and warning thresholds) use `exact_key(x)` = x rounded to `Thresholds.decimals` decimal
+  places, computed identically in both paths: two districts at the same growth share a rank, and
+  a figure exactly at a threshold trips it. Reported figures themselves are not rounded.
+
+Decisions where the contract is silent (also in the report of the change that added this file):
+- City figure of a reported indicator: the figure reported for the city (520600) wins; without
+  it, the sum of the districts that reported for that month (zones never count), per month.
+- Ratio indicators are recomputed from their parts at every level (city ratio = Σnum / Σden ×
+  100), never averaged and never taken from a reported ratio; a zero denominator gives no level.
+- Ranks are computed within a rank group: the 10 districts are one group, the zones another
+  (the plan ranks them beside the districts, in their own group: plan rules `reward.groups`).
+  The city is in no group and has no rank. `BOTTOM_RANK` uses n of the unit's own group.
+- yoy is null where last year's figure is missing or zero, ratio indicators included (the
+  contract's sentence covers both forms).
+- "Full last year" for the cumulative forecast: actual(Y−1, 12) and actual(Y−1, M) are present
+  and actual(Y−1, M) is not zero.
+- A target given only as a growth is actual(Y−1, 12) × (1 + growth) (a points growth for ratio
+  indicators: level(Y−1, 12) + points), as import-targets derives it; a zero target gives no
+  completion.
+- Rows: every unit × indicator with a target for Y or a level at (Y, M).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # polars is imported lazily: the per-record path does not need it
+    import polars as pl
+
+__all__ = [
+    "ACTUALS_SCHEMA",
+    "TARGETS_SCHEMA",
+    "CUMULATIVE",
+    "RATIO",
+    "STOCK",
+    "WARNINGS",
+    "ActualRecord",
+    "Figure",
+    "IndicatorDef",
+    "Layout",
+    "TargetRecord",
+    "Thresholds",
+    "exact_key",
+    "figures",
+    "figures_frame",
+    "figures_vectorised",
+    "polars_schema",
+    "frame_to_figures",
+    "resolve_levels",
+]
+
+CUMULATIVE, STOCK, RATIO = "cumulative", "stock", "ratio"
+WARNINGS = ("NEGATIVE_GROWTH", "GROWTH_DROP", "BOTTOM_RANK", "BEHIND_SCHEDULE", "AT_RISK")
+# Actual.value has 4 decimal places; levels are summed as exact integers of 1/10,000.
+VALUE_SCALE = 10_000
+_FSCALE = float(VALUE_SCALE)
+
+Number = int | float | Decimal
+
+
+@dataclass(frozen=True)
+class IndicatorDef:
+    code: str
+    kind: str  # cumulative | stock | ratio
+    numerator: str | None = None  # ratio indicators: the parts, both non-ratio indicators
+    denominator: str | None = None
+
+
+@dataclass(frozen=True)
+class ActualRecord:
+    """A figure as held: year-to-date for cumulative indicators, month-end level for stock ones.
+    At most one record per (unit, indicator, year, month)."""
+
+    unit: str
+    indicator: str
+    year: int
+    month: int
+    value: Number
+
+
+@dataclass(frozen=True)
+class TargetRecord:
+    unit: str
+    indicator: str
+    year: int
+    value: Number | None = None
+    growth: Number | None = None  # fraction: 0.2 = +20 %
+    growth_pp: Number | None = None  # percentage points, ratio indicators
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Who sums into the city, and who is ranked with whom."""
+
+    city: str
+    districts: frozenset[str]
+    groups: Mapping[str, str] = field(default_factory=dict)  # unit -> rank group; absent: no rank
+
+    @classmethod
+    def of(cls, city: str, districts: Iterable[str], zones: Iterable[str] = ()) -> Layout:
+        districts = frozenset(districts)
+        groups = {u: "district" for u in districts} | {u: "zone" for u in zones}
+        return cls(city=city, districts=districts, groups=groups)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Warning thresholds, CONTRACTS.md defaults; the app may configure each."""
+
+    negative_growth: float = 0.0  # NEGATIVE_GROWTH: yoy < this (fraction, points for ratios)
+    growth_drop_pp: float = 5.0  # GROWTH_DROP: growth_drop >= this many percentage points
+    bottom_rank_places: int = 2  # BOTTOM_RANK: rank > n - this
+    behind_schedule: float = 0.10  # BEHIND_SCHEDULE: time_progress - completion >= this
+    at_risk_ratio: float = 1.0  # AT_RISK: forecast < target × this
+    decimals: int = 9  # comparisons are exact to this many decimal places
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any] | None) -> Thresholds:
+        """Defaults overridden by the known keys of `data` (unknown keys are a ValueError)."""
+        data = dict(data or {})
+        names = {f for f in cls.__dataclass_fields__}
+        unknown = sorted(set(data) - names)
+        if unknown:
+            raise ValueError(f"unknown threshold(s): {', '.join(unknown)}")
+        kw = {k: (int(v) if k in ("bottom_rank_places", "decimals") else float(v)) for k, v in data.items()}
+        return cls(**kw)
+
+    @property
+    def scale(self) -> float:
+        return 10.0**self.decimals
+
+
+@dataclass
+class Figure:
+    unit: str
+    indicator: str
+    target: float | None
+    actual: float | None
+    completion: float | None
+    time_progress: float
+    yoy: float | None
+    growth_drop: float | None
+    rank: int | None
+    forecast: float | None
+    warnings: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def exact_key(x: float, scale: float) -> int:
+    """x rounded half up to 1/scale, as an integer: the comparison key shared by both paths
+    (the polars path computes ((x * scale) + 0.5).floor() with the same IEEE operations)."""
+    return math.floor(x * scale + 0.5)
+
+
+def _scaled(value: Number) -> int:
+    # Through float, exactly as the vectorised path: (value * 10000 + 0.5).floor().
+    return math.floor(float(value) * _FSCALE + 0.5)
+
+
+def _f(value: Number | None) -> float | None:
+    return None if value is None else float(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Per-record path
+# ---------------------------------------------------------------------------------------------
+
+
+def resolve_levels(
+    actuals: Iterable[ActualRecord],
+    indicators: Mapping[str, IndicatorDef],
+    layout: Layout,
+    periods: set[tuple[int, int]] | None = None,
+) -> dict[tuple[str, str, int, int], float]:
+    """The level of every unit × indicator × (year, month): reported figures, the city's figure
+    (reported, else the sum of the districts that reported), and ratios from their parts.
+    Figures given for ratio indicators and for unknown indicators are ignored."""
+    held: dict[tuple[str, str, int, int], int] = {}
+    for a in actuals:
+        ind = indicators.get(a.indicator)
+        if ind is None or ind.kind == RATIO:
+            continue
+        if periods is not None and (a.year, a.month) not in periods:
+            continue
+        held[(a.unit, a.indicator, a.year, a.month)] = _scaled(a.value)
+    sums: dict[tuple[str, int, int], int] = defaultdict(int)
+    for (unit, code, year, month), v in held.items():
+        if unit in layout.districts:
+            sums[(code, year, month)] += v
+    for (code, year, month), v in sums.items():
+        held.setdefault((layout.city, code, year, month), v)
+
+    levels = {key: float(v) / _FSCALE for key, v in held.items()}
+    for ind in indicators.values():
+        if ind.kind != RATIO:
+            continue
+        for (unit, code, year, month), num in held.items():
+            if code != ind.numerator:
+                continue
+            den = held.get((unit, ind.denominator, year, month))
+            if den is None or den == 0:
+                continue
+            # Both parts are in 1/10,000: the scales cancel.
+            levels[(unit, ind.code, year, month)] = float(num * 100) / float(den)
+    return levels
+
+
+def _needed_periods(year: int, month: int) -> set[tuple[int, int]]:
+    periods = {(year, month), (year - 1, month), (year - 1, 12)}
+    if month > 1:
+        periods |= {(year, month - 1), (year - 1, month - 1)}
+    return periods
+
+
+def _yoy(kind: str, cur: float | None, last: float | None) -> float | None:
+    if cur is None or last is None or last == 0:
+        return None
+    return cur - last if kind == RATIO else cur / last - 1.0
+
+
+def figures(
+    actuals: Iterable[ActualRecord],
+    targets: Iterable[TargetRecord],
+    indicators: Mapping[str, IndicatorDef],
+    layout: Layout,
+    *,
+    year: int,
+    month: int,
+    thresholds: Thresholds | None = None,
+) -> list[Figure]:
+    """The figures of (year, month), sorted by unit and indicator code."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"month must be 1–12, not {month}")
+    th = thresholds or Thresholds()
+    scale = th.scale
+    levels = resolve_levels(actuals, indicators, layout, _needed_periods(year, month))
+    target_of = {(t.unit, t.indicator): t for t in targets if t.year == year and t.indicator in indicators}
+    keys = set(target_of) | {(u, c) for (u, c, y, m) in levels if (y, m) == (year, month)}
+    tp = month / 12
+
+    figs: dict[tuple[str, str], Figure] = {}
+    for unit, code in keys:
+        kind = indicators[code].kind
+        cur = levels.get((unit, code, year, month))
+        ly = levels.get((unit, code, year - 1, month))
+        ly12 = levels.get((unit, code, year - 1, 12))
+        t = target_of.get((unit, code))
+        target = None
+        if t is not None:
+            if t.value is not None:
+                target = float(t.value)
+            elif t.growth is not None and ly12 is not None:
+                target = ly12 * (1.0 + float(t.growth))
+            elif t.growth_pp is not None and ly12 is not None:
+                target = ly12 + float(t.growth_pp)
+        completion = cur / target if cur is not None and target is not None and target != 0 else None
+        yoy = _yoy(kind, cur, ly)
+        growth_drop = None
+        if month > 1:
+            yoy_prev = _yoy(
+                kind, levels.get((unit, code, year, month - 1)), levels.get((unit, code, year - 1, month - 1))
+            )
+            if yoy_prev is not None and yoy is not None:
+                growth_drop = yoy_prev - yoy if kind == RATIO else (yoy_prev - yoy) * 100.0
+        if cur is None:
+            forecast = None
+        elif kind == CUMULATIVE:
+            full = ly12 is not None and ly is not None and ly != 0
+            forecast = cur * ly12 / ly if full else cur * 12.0 / month
+        else:
+            forecast = cur
+        figs[(unit, code)] = Figure(
+            unit, code, target, cur, completion, tp, yoy, growth_drop, None, forecast, []
+        )
+
+    # Ranks within each group, on exact keys: equal values share the better rank.
+    ranked: dict[tuple[str, str], list[tuple[int, Figure]]] = defaultdict(list)
+    for fig in figs.values():
+        group = layout.groups.get(fig.unit)
+        if group is not None and fig.yoy is not None:
+            ranked[(fig.indicator, group)].append((exact_key(fig.yoy, scale), fig))
+    size: dict[int, int] = {}
+    for members in ranked.values():
+        keys_sorted = sorted((k for k, _ in members), reverse=True)
+        first = {}
+        for position, k in enumerate(keys_sorted, start=1):
+            first.setdefault(k, position)
+        for k, fig in members:
+            fig.rank = first[k]
+            size[id(fig)] = len(members)
+
+    neg_key = exact_key(th.negative_growth, scale)
+    drop_key = exact_key(th.growth_drop_pp, scale)
+    behind_key = exact_key(th.behind_schedule, scale)
+    for fig in figs.values():
+        w = fig.warnings
+        if fig.yoy is not None and exact_key(fig.yoy, scale) < neg_key:
+            w.append("NEGATIVE_GROWTH")
+        if fig.growth_drop is not None and exact_key(fig.growth_drop, scale) >= drop_key:
+            w.append("GROWTH_DROP")
+        if fig.rank is not None and fig.rank > size[id(fig)] - th.bottom_rank_places:
+            w.append("BOTTOM_RANK")
+        if (
+            indicators[fig.indicator].kind == CUMULATIVE
+            and fig.completion is not None
+            and exact_key(tp - fig.completion, scale) >= behind_key
+        ):
+            w.append("BEHIND_SCHEDULE")
+        if (
+            fig.forecast is not None
+            and fig.target is not None
+            and exact_key(fig.forecast - fig.target * th.at_risk_ratio, scale) < 0
+        ):
+            w.append("AT_RISK")
+    return [figs[k] for k in sorted(figs)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Vectorised path (polars)
+# ---------------------------------------------------------------------------------------------
+
+ACTUALS_SCHEMA = {"unit": "str", "indicator": "str", "year": "int", "month": "int", "value": "float"}
+TARGETS_SCHEMA = {
+    "unit": "str",
+    "indicator": "str",
+    "year": "int",
+    "value": "float",
+    "growth": "float",
+    "growth_pp": "float",
+}
+
+
+def polars_schema(spec: Mapping[str, str]) -> dict:
+    """Polars dtypes for ACTUALS_SCHEMA or TARGETS_SCHEMA."""
+    import polars as pl
+
+    types = {"str": pl.String, "int": pl.Int64, "float": pl.Float64}
+    return {name: types[t] for name, t in spec.items()}
+
+
+def actuals_frame(actuals: Iterable[ActualRecord]) -> pl.DataFrame:
+    import polars as pl
+
+    rows = [(a.unit, a.indicator, a.year, a.month, float(a.value)) for a in actuals]
+    return pl.DataFrame(rows, schema=polars_schema(ACTUALS_SCHEMA), orient="row")
+
+
+def targets_frame(targets: Iterable[TargetRecord]) -> pl.DataFrame:
+    import polars as pl
+
+    rows = [(t.unit, t.indicator, t.year, _f(t.value), _f(t.growth), _f(t.growth_pp)) for t in targets]
+    return pl.DataFrame(rows, schema=polars_schema(TARGETS_SCHEMA), orient="row")
+
+
+def _div_const(expr: pl.Expr, constant: float) -> pl.Expr:
+    """expr / constant, correctly rounded as in Python. Polars divides by a scalar as a
+    multiplication by its reciprocal (121 / 10000 would be 0.012100000000000001), so the
+    divisor is made a real column of the same length."""
+    return expr / (expr * 0.0 + constant)
+
+
+def _key_expr(expr: pl.Expr, scale: float) -> pl.Expr:
+    return ((expr * scale) + 0.5).floor()
+
+
+def figures_frame(
+    actuals: pl.DataFrame | pl.LazyFrame,
+    targets: pl.DataFrame | pl.LazyFrame,
+    indicators: Mapping[str, IndicatorDef],
+    layout: Layout,
+    *,
+    year: int,
+    month: int,
+    thresholds: Thresholds | None = None,
+) -> pl.DataFrame:
+    """`figures()` over frames: actuals (unit, indicator, year, month, value: f64) and targets
+    (unit, indicator, year, value, growth, growth_pp: f64, nullable). Returns one row per figure
+    with the columns of `Figure`, sorted by unit and indicator."""
+    import polars as pl
+
+    if not 1 <= month <= 12:
+        raise ValueError(f"month must be 1–12, not {month}")
+    th = thresholds or Thresholds()
+    scale = th.scale
+    col = pl.col
+    defs = list(indicators.values())
+    kinds = pl.DataFrame(
+        {"indicator": [d.code for d in defs], "kind": [d.kind for d in defs]},
+        schema={"indicator": pl.String, "kind": pl.String},
+    ).lazy()
+    reported = kinds.filter(col("kind") != RATIO).select("indicator")
+    periods = _needed_periods(year, month)
+    in_periods = pl.any_horizontal([(col("year") == y) & (col("month") == m) for y, m in periods])
+
+    held = (
+        actuals.lazy()
+        .select(
+            col("unit").cast(pl.String),
+            col("indicator").cast(pl.String),
+            col("year").cast(pl.Int64),
+            col("month").cast(pl.Int64),
+            ((col("value").cast(pl.Float64) * _FSCALE) + 0.5).floor().cast(pl.Int64).alias("v"),
+        )
+        .filter(in_periods)
+        .join(reported, on="indicator", how="semi")
+    )
+    period_keys = ["indicator", "year", "month"]
+    district_sums = (
+        held.filter(col("unit").is_in(sorted(layout.districts)))
+        .group_by(period_keys)
+        .agg(col("v").sum())
+        .join(held.filter(col("unit") == layout.city), on=period_keys, how="anti")
+        .select(pl.lit(layout.city, dtype=pl.String).alias("unit"), *period_keys, "v")
+    )
+    held = pl.concat([held, district_sums], how="vertical")
+
+    ratio_defs = [d for d in defs if d.kind == RATIO]
+    parts = pl.DataFrame(
+        {
+            "ratio": [d.code for d in ratio_defs],
+            "numerator": [d.numerator for d in ratio_defs],
+            "denominator": [d.denominator for d in ratio_defs],
+        },
+        schema={"ratio": pl.String, "numerator": pl.String, "denominator": pl.String},
+    ).lazy()
+    level_keys = ["unit", "indicator", "year", "month"]
+    num = held.join(parts, left_on="indicator", right_on="numerator").select(
+        "unit", col("ratio").alias("indicator"), "year", "month", col("v").alias("n")
+    )
+    den = held.join(parts, left_on="indicator", right_on="denominator").select(
+        "unit", col("ratio").alias("indicator"), "year", "month", col("v").alias("d")
+    )
+    ratios = (
+        num.join(den, on=level_keys)
+        .filter(col("d") != 0)
+        .select(*level_keys, ((col("n") * 100).cast(pl.Float64) / col("d").cast(pl.Float64)).alias("level"))
+    )
+    levels = pl.concat(
+        [held.select(*level_keys, _div_const(col("v").cast(pl.Float64), _FSCALE).alias("level")), ratios],
+        how="vertical",
+    )
+
+    def at(y: int, m: int, name: str) -> pl.Expr:
+        return col("level").filter((col("year") == y) & (col("month") == m)).first().alias(name)
+
+    wide_cols = [at(year, month, "cur"), at(year - 1, month, "ly"), at(year - 1, 12, "ly12")]
+    if month > 1:
+        wide_cols += [at(year, month - 1, "prev"), at(year - 1, month - 1, "lyp")]
+    wide = levels.group_by(["unit", "indicator"]).agg(wide_cols)
+    if month == 1:
+        wide = wide.with_columns(
+            pl.lit(None, dtype=pl.Float64).alias("prev"), pl.lit(None, dtype=pl.Float64).alias("lyp")
+        )
+
+    tg = (
+        targets.lazy()
+        .filter(col("year") == year)
+        .select(
+            col("unit").cast(pl.String),
+            col("indicator").cast(pl.String),
+            col("value").cast(pl.Float64).alias("t_value"),
+            col("growth").cast(pl.Float64),
+            col("growth_pp").cast(pl.Float64),
+            pl.lit(True).alias("has_target"),
+        )
+        .join(kinds.select("indicator"), on="indicator", how="semi")
+    )
+    groups = pl.DataFrame(
+        {"unit": list(layout.groups), "group": list(layout.groups.values())},
+        schema={"unit": pl.String, "group": pl.String},
+    ).lazy()
+
+    cur, ly, ly12 = col("cur"), col("ly"), col("ly12")
+    is_ratio = col("kind") == RATIO
+
+    def yoy_of(c: pl.Expr, last: pl.Expr) -> pl.Expr:
+        return pl.when(c.is_not_null() & last.is_not_null() & (last != 0)).then(
+            pl.when(is_ratio).then(c - last).otherwise(c / last - 1.0)
+        )
+
+    tp = month / 12
+    rows = (
+        wide.join(tg, on=["unit", "indicator"], how="full", coalesce=True)
+        .filter(col("has_target").fill_null(False) | cur.is_not_null())
+        .join(kinds, on="indicator")
+        .join(groups, on="unit", how="left")
+        .with_columns(
+            pl.when(col("t_value").is_not_null())
+            .then(col("t_value"))
+            .when(col("growth").is_not_null() & ly12.is_not_null())
+            .then(ly12 * (1.0 + col("growth")))
+            .when(col("growth_pp").is_not_null() & ly12.is_not_null())
+            .then(ly12 + col("growth_pp"))
+            .alias("target"),
+            yoy_of(cur, ly).alias("yoy"),
+            yoy_of(col("prev"), col("lyp")).alias("yoy_prev"),
+            pl.when(cur.is_null())
+            .then(None)
+            .when((col("kind") == CUMULATIVE) & ly12.is_not_null() & ly.is_not_null() & (ly != 0))
+            .then(cur * ly12 / ly)
+            .when(col("kind") == CUMULATIVE)
+            .then(_div_const(cur * 12.0, float(month)))
+            .otherwise(cur)
+            .alias("forecast"),
+        )
+        .with_columns(
+            pl.when(col("target").is_not_null() & (col("target") != 0))
+            .then(cur / col("target"))
+            .alias("completion"),
+            (
+                pl.when(is_ratio)
+                .then(col("yoy_prev") - col("yoy"))
+                .otherwise((col("yoy_prev") - col("yoy")) * 100.0)
+                if month > 1
+                else pl.lit(None, dtype=pl.Float64)
+            ).alias("growth_drop"),
+            _key_expr(col("yoy"), scale).alias("yoy_key"),
+        )
+        .with_columns(
+            pl.when(col("group").is_not_null() & col("yoy_key").is_not_null())
+            .then(col("yoy_key").rank("min", descending=True).over(["indicator", "group"]).cast(pl.Int64))
+            .alias("rank"),
+            col("yoy_key").count().over(["indicator", "group"]).cast(pl.Int64).alias("ranked"),
+        )
+    )
+    flag = lambda condition, code: pl.when(condition).then(pl.lit(code))  # noqa: E731
+    warnings = pl.concat_list(
+        [
+            flag(col("yoy_key") < float(exact_key(th.negative_growth, scale)), "NEGATIVE_GROWTH"),
+            flag(
+                _key_expr(col("growth_drop"), scale) >= float(exact_key(th.growth_drop_pp, scale)),
+                "GROWTH_DROP",
+            ),
+            flag(col("rank") > col("ranked") - th.bottom_rank_places, "BOTTOM_RANK"),
+            flag(
+                (col("kind") == CUMULATIVE)
+                & (
+                    _key_expr(pl.lit(tp) - col("completion"), scale)
+                    >= float(exact_key(th.behind_schedule, scale))
+                ),
+                "BEHIND_SCHEDULE",
+            ),
+            flag(_key_expr(col("forecast") - col("target") * th.at_risk_ratio, scale) < 0.0, "AT_RISK"),
+        ]
+    ).list.drop_nulls()
+    return (
+        rows.select(
+            "unit",
+            "indicator",
+            "target",
+            col("cur").alias("actual"),
+            "completion",
+            pl.lit(tp, dtype=pl.Float64).alias("time_progress"),
+            "yoy",
+            "growth_drop",
+            "rank",
+            "forecast",
+            warnings.alias("warnings"),
+        )
+        .sort(["unit", "indicator"])
+        .collect()
+    )
+
+
+def frame_to_figures(frame: pl.DataFrame) -> list[Figure]:
+    return [Figure(**row) for row in frame.iter_rows(named=True)]
+
+
+def figures_vectorised(
+    actuals: Iterable[ActualRecord],
+    targets: Iterable[TargetRecord],
+    indicators: Mapping[str, IndicatorDef],
+    layout: Layout,
+    *,
+    year: int,
+    month: int,
+    thresholds: Thresholds | None = None,
+) -> list[Figure]:
+    """`figures()` through the polars path, for records."""
+    frame = figures_frame(
+        actuals_frame(actuals),
+        targets_frame(targets),
+        indicators,
+        layout,
+        year=year,
+        month=month,
+        thresholds=thresholds,
+    )
+    return frame_to_figures(frame)
