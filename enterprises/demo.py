@@ -15,7 +15,7 @@ __all__ = ["PER_UNIT", "YEARS", "build", "demo_uscc"]
 
 YEARS = (2020, 2021, 2022)
 # Enterprises per unit: the city district has the most, zones host industry.
-PER_UNIT = {"520602": 48, "520603": 30, "520690": 30, "520692": 26, "520691": 20}
+PER_UNIT = {"520602": 48, "520603": 30, "520602-GX": 36, "520622-DL": 26}
 DEFAULT_PER_UNIT = 18
 
 _ORG_CHARS = [c for c in CHARSET if c not in "XY"]  # keep generated codes readable
@@ -81,7 +81,7 @@ def build(rng, password_hash: str | None = None) -> dict[str, int]:
             while name in taken_names:
                 name = f"{prefix}{rng.choice(_PLACES)}{rng.choice(_PLACES)}{trade}有限公司"
             taken_names.add(name)
-            uscc = demo_uscc(rng, unit.code if unit.kind == "district" else "520600")
+            uscc = demo_uscc(rng, unit.code if unit.kind == "district" else unit.host.code)
             while Enterprise.objects.filter(uscc=uscc).exists():
                 uscc = demo_uscc(rng, "520600")
             founded_year = rng.randint(1998, 2019)

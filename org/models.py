@@ -42,6 +42,15 @@ class Unit(BaseModel):
         verbose_name=_("parent"),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    host = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="zones",
+        verbose_name=_("host district"),
+        help_text=_("The district a zone lies in."),
+    )
 
     scope = ScopeSpec(reference=True)
 

@@ -15,16 +15,17 @@ __all__ = ["sections_ensure", "units_ensure", "user_create"]
 def units_ensure() -> dict[str, int]:
     """Create or correct the plan's units; running it again changes nothing."""
     counts = {"created": 0, "updated": 0, "unchanged": 0}
-    city = None
-    for order, (code, name, short, kind) in enumerate(UNITS):
-        parent = None if code == CITY_CODE else city
-        obj, outcome = model_upsert(
-            Unit,
-            {"code": code},
-            {"name": name, "short_name": short, "kind": kind, "parent": parent, "order": order},
-        )
-        if code == CITY_CODE:
-            city = obj
+    saved: dict[str, Unit] = {}
+    for order, (code, name, short, kind, host) in enumerate(UNITS):
+        values = {
+            "name": name,
+            "short_name": short,
+            "kind": kind,
+            "parent": None if code == CITY_CODE else saved[CITY_CODE],
+            "host": saved[host] if host else None,
+            "order": order,
+        }
+        saved[code], outcome = model_upsert(Unit, {"code": code}, values)
         counts[outcome] += 1
     return counts
 

@@ -85,7 +85,7 @@ def test_session_auth_works(users):
 def test_units_plan_indicators_and_targets(users, plan):
     client = bearer(users["district"])
     units = client.get("/api/v1/units?limit=100").json()
-    assert units["count"] == 14
+    assert units["count"] == 13
     assert client.get("/api/v1/units/520602").json()["name"] == "碧江区"
     assert client.get("/api/v1/units/999999").status_code == 404
     indicators = client.get("/api/v1/indicators?limit=100").json()

@@ -32,7 +32,7 @@ def test_init_is_idempotent_and_loads_no_demo(tmp_path):
     import sqlite3
 
     db = sqlite3.connect(tmp_path / "db.sqlite3")
-    assert db.execute("select count(*) from org_unit").fetchone()[0] == 14
+    assert db.execute("select count(*) from org_unit").fetchone()[0] == 13
     assert db.execute("select count(*) from plan_taskitem").fetchone()[0] == 33
     assert db.execute("select count(*) from enterprises_enterprise").fetchone()[0] == 0
     assert db.execute("select count(*) from org_user").fetchone()[0] == 0

@@ -52,10 +52,10 @@ def test_related_rows_follow_their_enterprise(users, enterprises):
 
 @pytest.mark.django_db
 def test_reference_data_is_read_by_all_and_written_by_admin(users):
-    assert Unit.objects.for_user(users["district"]).count() == 14
+    assert Unit.objects.for_user(users["district"]).count() == 13
     assert Unit.objects.for_user(users["district"], CHANGE).count() == 0
     assert Unit.objects.for_user(users["staff"], CHANGE).count() == 0
-    assert Unit.objects.for_user(users["admin"], CHANGE).count() == 14
+    assert Unit.objects.for_user(users["admin"], CHANGE).count() == 13
 
 
 @pytest.mark.django_db
