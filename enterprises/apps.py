@@ -9,7 +9,19 @@ class EnterprisesConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from enterprises.models import Enterprise, EnterpriseYear
+        from enterprises import models
 
-        auditlog.register(Enterprise)
-        auditlog.register(EnterpriseYear)
+        for model in (
+            models.Enterprise,
+            models.EnterpriseYear,
+            models.HteCertificate,
+            models.HteApplication,
+            models.TsmeRegistration,
+            models.Subsidy,
+            models.RdDeduction,
+            models.PoolMember,
+            models.PoolSourceEntry,
+            models.Visit,
+            models.TechDemand,
+        ):
+            auditlog.register(model)

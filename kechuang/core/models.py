@@ -117,3 +117,46 @@ class SiteFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
+
+
+class ImportStatus(models.TextChoices):
+    COMMITTED = "committed", _("Committed")
+    FAILED = "failed", _("Refused")
+    DRY_RUN = "dry_run", _("Checked only")
+    RUNNING = "running", _("Running")
+
+
+class ImportRun(models.Model):
+    """One import of a file: who, what, the file's SHA-256, the counts and the errors. A refused
+    import leaves the data unchanged; this row records that it was tried."""
+
+    kind = models.CharField(_("kind"), max_length=40, db_index=True)
+    file_name = models.CharField(_("file"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    actor_name = models.CharField(_("by"), max_length=150, blank=True)
+    started = models.DateTimeField(_("started"), default=timezone.now)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.RUNNING
+    )
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.file_name} {self.status}"

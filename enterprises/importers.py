@@ -1,0 +1,185 @@
+"""Enterprise lists for the import engine (CONTRACTS.md "Imports": `enterprises`)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.models import HT_DOMAINS, Enterprise, EnterpriseYear
+from kechuang.core.imports import Column, Importer, RowError, register
+from kechuang.core.imports import parsers as p
+from kechuang.core.imports.units import unit_parser
+
+__all__ = ["EnterpriseImporter"]
+
+FIGURES = [
+    "employees",
+    "st_staff",
+    "revenue",
+    "total_assets",
+    "rd_expense",
+    "total_cost",
+    "ip_class1",
+    "ip_class2",
+]
+_CHUNK = 900  # below SQLite's bound-variable limit
+
+
+@register
+class EnterpriseImporter(Importer):
+    """One enterprise's figures for one year; the same code again for another year adds that
+    year; again for the same year is an error unless `update` is set."""
+
+    kind = "enterprises"
+    label = _("Enterprises and yearly figures")
+
+    def build_columns(self) -> list[Column]:
+        money = p.decimal(places=2)
+        count = p.integer()
+        return [
+            Column("uscc", "统一社会信用代码", p.code_uscc, aliases=("信用代码", "社会信用代码")),
+            Column("name", "企业名称", p.text(200), aliases=("名称",)),
+            Column("unit", "所属单位", unit_parser(), aliases=("单位", "区县", "责任单位")),
+            Column(
+                "industry", "行业代码", p.text(8), required=False, optional_column=True, aliases=("行业",)
+            ),
+            Column(
+                "ht_domain",
+                "高新技术领域",
+                p.one_of(HT_DOMAINS),
+                required=False,
+                optional_column=True,
+                aliases=("技术领域",),
+            ),
+            Column(
+                "founded", "成立日期", p.date(), required=False, optional_column=True, aliases=("注册日期",)
+            ),
+            Column("year", "年度", p.integer(minimum=1990, maximum=2100), aliases=("数据年度",)),
+            Column("employees", "职工总数", count, aliases=("从业人员", "从业人员数")),
+            Column("st_staff", "科技人员数", count, aliases=("科技人员",)),
+            Column("revenue", "销售收入", money, aliases=("营业收入", "销售收入总额")),
+            Column("total_assets", "资产总额", money),
+            Column("rd_expense", "研发费用", money, aliases=("研发费用总额",)),
+            Column("total_cost", "成本费用总额", money, aliases=("成本费用支出总额",)),
+            Column("ip_class1", "I类知识产权", count, aliases=("Ⅰ类知识产权", "一类知识产权")),
+            Column("ip_class2", "II类知识产权", count, aliases=("Ⅱ类知识产权", "二类知识产权")),
+        ]
+
+    def check(self, rows, ctx) -> list[RowError]:
+        errors: list[RowError] = []
+        update = bool(ctx.options.get("update"))
+        first: dict[str, object] = {}
+        seen_years: dict[tuple[str, int], int] = {}
+        for r in rows:
+            v = r.values
+            if v["st_staff"] is not None and v["employees"] is not None and v["st_staff"] > v["employees"]:
+                errors.append(RowError(r.number, ctx.label("st_staff"), "more S&T staff than employees"))
+            if v["founded"] is not None and v["year"] is not None and v["founded"].year > v["year"]:
+                errors.append(
+                    RowError(r.number, ctx.label("founded"), f"founded after the data year {v['year']}")
+                )
+            if v["uscc"] is None:
+                continue
+            key = (v["uscc"], v["year"])
+            if key in seen_years:
+                errors.append(
+                    RowError(r.number, ctx.label("uscc"), f"the same code and year as row {seen_years[key]}")
+                )
+            seen_years.setdefault(key, r.number)
+            earlier = first.setdefault(v["uscc"], r)
+            if earlier is not r:
+                for col in ("name", "unit"):
+                    if v[col] != earlier.values[col]:
+                        errors.append(
+                            RowError(
+                                r.number,
+                                ctx.label(col),
+                                f"differs from row {earlier.number} for the same code",
+                            )
+                        )
+        if errors or update or any(None in (r.values["uscc"], r.values["year"]) for r in rows):
+            return errors
+        existing = set()
+        codes = list(first)
+        for i in range(0, len(codes), _CHUNK):
+            existing.update(
+                EnterpriseYear.objects.filter(enterprise__uscc__in=codes[i : i + _CHUNK]).values_list(
+                    "enterprise__uscc", "year"
+                )
+            )
+        for r in rows:
+            if (r.values["uscc"], r.values["year"]) in existing:
+                errors.append(
+                    RowError(
+                        r.number,
+                        ctx.label("year"),
+                        f"{r.values['uscc']} already has figures for {r.values['year']} "
+                        "(use --update to replace them)",
+                    )
+                )
+        return errors
+
+    def write(self, rows, ctx) -> tuple[int, int]:
+        by_code = {}
+        for r in rows:
+            by_code.setdefault(r.values["uscc"], r.values)
+        codes = list(by_code)
+        known: dict[str, Enterprise] = {}
+        for i in range(0, len(codes), _CHUNK):
+            known.update((e.uscc, e) for e in Enterprise.objects.filter(uscc__in=codes[i : i + _CHUNK]))
+        new = [
+            Enterprise(
+                uscc=c,
+                name=v["name"],
+                unit=v["unit"],
+                industry=v.get("industry") or "",
+                ht_domain=v.get("ht_domain") or "",
+                founded=v.get("founded"),
+            )
+            for c, v in by_code.items()
+            if c not in known
+        ]
+        Enterprise.objects.bulk_create(new, batch_size=500)
+        changed = []
+        for e in known.values():
+            v = by_code[e.uscc]
+            fields = {"name": v["name"], "unit": v["unit"]}
+            for optional in ("industry", "ht_domain", "founded"):
+                if v.get(optional) is not None:
+                    fields[optional] = v[optional]
+            if any(getattr(e, k) != val for k, val in fields.items()):
+                for k, val in fields.items():
+                    setattr(e, k, val)
+                changed.append(e)
+        Enterprise.objects.bulk_update(
+            changed, ["name", "unit", "industry", "ht_domain", "founded"], batch_size=500
+        )
+        ids = {e.uscc: e.pk for e in new}
+        ids.update((c, e.pk) for c, e in known.items())
+
+        existing: dict[tuple[int, int], EnterpriseYear] = {}
+        id_list = list(ids.values())
+        for i in range(0, len(id_list), _CHUNK):
+            for y in EnterpriseYear.objects.filter(enterprise_id__in=id_list[i : i + _CHUNK]):
+                existing[(y.enterprise_id, y.year)] = y
+        creates, updates = [], []
+        for r in rows:
+            v = r.values
+            key = (ids[v["uscc"]], v["year"])
+            if key in existing:
+                year = existing[key]
+                for f in FIGURES:
+                    setattr(year, f, v[f])
+                updates.append(year)
+            else:
+                creates.append(
+                    EnterpriseYear(enterprise_id=key[0], year=v["year"], **{f: v[f] for f in FIGURES})
+                )
+        EnterpriseYear.objects.bulk_create(creates, batch_size=500)
+        EnterpriseYear.objects.bulk_update(updates, FIGURES, batch_size=500)
+        # Counts are of input rows (one enterprise-year each); new enterprises are in the audit event.
+        ctx.run.options = {
+            **ctx.run.options,
+            "new_enterprises": len(new),
+            "changed_enterprises": len(changed),
+        }
+        return len(creates), len(updates)

@@ -1,0 +1,256 @@
+"""The import engine: read a table, parse and check every row, then write all rows in one
+transaction or none (CONTRACTS.md "Imports").
+
+An importer declares its columns (English name, Chinese label, parser) and two hooks: `check`
+for checks across rows and against the database, `write` for the bulk write. The engine names
+each problem as `row N, column C: what is wrong` (N counts the header as row 1), never writes on
+an error, refuses rows outside the acting user's scope, and records the committed import
+(ImportRun with the file's SHA-256 and counts, plus an audit event) in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from django.db import transaction
+from django.utils import timezone
+
+from kechuang.tabular import Table, TableError, read_table
+
+__all__ = [
+    "Column",
+    "ImportFailed",
+    "ImportResult",
+    "Importer",
+    "ParsedRow",
+    "RowError",
+    "get_importer",
+    "import_file",
+    "register",
+    "registered_kinds",
+]
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    label: str
+    parse: Callable[[str], Any]
+    required: bool = True  # an empty cell is an error
+    optional_column: bool = False  # the column may be missing from the file altogether
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, order=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, column {self.column}: {self.message}"
+
+
+class ImportFailed(Exception):
+    def __init__(self, errors: list[RowError] | list[str]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors[:20]))
+
+
+@dataclass
+class ParsedRow:
+    number: int
+    values: dict[str, Any]
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    rows: int
+    created: int = 0
+    updated: int = 0
+    dry_run: bool = False
+    run_id: int | None = None
+    preview: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Context:
+    actor: Any
+    options: dict[str, Any]
+    table: Table
+    run: Any = None
+
+    def label(self, column: str) -> str:
+        """The column as the file names it, so messages use the user's own header."""
+        return self.table.labels.get(column, column)
+
+
+class Importer:
+    """One kind of list. Columns are built per import, so parsers can read reference data
+    (units, indicators) once per file."""
+
+    kind: ClassVar[str]
+    label: ClassVar[str]
+
+    def __init__(self) -> None:
+        self.columns: list[Column] = self.build_columns()
+
+    def build_columns(self) -> list[Column]:
+        raise NotImplementedError
+
+    def check(self, rows: list[ParsedRow], ctx: Context) -> list[RowError]:
+        return []
+
+    def write(self, rows: list[ParsedRow], ctx: Context) -> tuple[int, int]:
+        raise NotImplementedError
+
+    def out_of_scope(self, rows: list[ParsedRow], ctx: Context) -> list[RowError]:
+        """Rows the acting user may not write: a row's `unit` must be one of the user's units
+        (the bureau writes every unit). The CLI acts as the system (no actor)."""
+        from kechuang.core.roles import CHANGE
+        from kechuang.core.scope import scope_of
+
+        if ctx.actor is None or not any(c.name == "unit" for c in self.columns):
+            return []
+        scope = scope_of(ctx.actor)
+        if scope.sees_all(CHANGE):
+            return []
+        return [
+            RowError(r.number, ctx.label("unit"), "outside your data scope")
+            for r in rows
+            if r.values.get("unit") is not None and r.values["unit"].pk not in scope.unit_ids
+        ]
+
+    def aliases(self) -> dict[str, tuple[str, ...]]:
+        return {c.name: (c.label, *c.aliases) for c in self.columns}
+
+
+_REGISTRY: dict[str, type[Importer]] = {}
+
+
+def register(cls: type[Importer]) -> type[Importer]:
+    _REGISTRY[cls.kind] = cls
+    return cls
+
+
+def registered_kinds() -> dict[str, type[Importer]]:
+    from django.apps import apps
+
+    for config in apps.get_app_configs():  # importers live in each app's `importers` module
+        try:
+            __import__(f"{config.name}.importers")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.importers":
+                raise
+    return dict(sorted(_REGISTRY.items()))
+
+
+def get_importer(kind: str) -> Importer:
+    kinds = registered_kinds()
+    if kind not in kinds:
+        raise ImportFailed([f"unknown import kind {kind!r}; known: {', '.join(kinds)}"])
+    return kinds[kind]()
+
+
+def _parse(importer: Importer, table: Table, ctx: Context, progress: Progress | None) -> tuple[list, list]:
+    rows, errors = [], []
+    columns = [c for c in importer.columns if c.name in table.labels or not c.optional_column]
+    absent = [c.name for c in importer.columns if c not in columns]
+    total = len(table.rows)
+    step = max(1, total // 50)
+    for n, (number, raw) in enumerate(table.rows):
+        values: dict[str, Any] = dict.fromkeys(absent)
+        for col in columns:
+            cell = raw.get(col.name, "")
+            if cell == "":
+                if col.required:
+                    errors.append(RowError(number, ctx.label(col.name), "is empty"))
+                values[col.name] = None
+                continue
+            try:
+                values[col.name] = col.parse(cell)
+            except ValueError as exc:
+                errors.append(RowError(number, ctx.label(col.name), str(exc)))
+                values[col.name] = None
+        rows.append(ParsedRow(number, values))
+        if progress and n % step == 0:
+            progress("check", n, total)
+    return rows, errors
+
+
+def import_file(
+    kind: str,
+    path: str | Path,
+    *,
+    actor=None,
+    dry_run: bool = False,
+    options: dict[str, Any] | None = None,
+    progress: Progress | None = None,
+    display_name: str | None = None,
+) -> ImportResult:
+    """Import the file, or raise ImportFailed listing every problem; nothing is written then."""
+    from kechuang.core.audit import record_event
+    from kechuang.core.models import EventAction, ImportRun, ImportStatus
+
+    importer = get_importer(kind)
+    path = Path(path)
+    options = options or {}
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        required = [c.name for c in importer.columns if not c.optional_column]
+        table = read_table(path, aliases=importer.aliases(), required=required)
+    except (TableError, OSError) as exc:
+        raise ImportFailed([str(exc)]) from exc
+    ctx = Context(actor=actor, options=options, table=table)
+    rows, errors = _parse(importer, table, ctx, progress)
+    # Checks across rows run even when cells failed, so one pass reports every problem;
+    # importers treat a None value as "already reported".
+    errors += importer.out_of_scope(rows, ctx) + importer.check(rows, ctx)
+    if errors:
+        # One message per problem, by row, in the order of the file's columns.
+        raise ImportFailed(sorted(dict.fromkeys(errors), key=lambda e: e.row))
+    result = ImportResult(kind=kind, rows=len(rows), dry_run=dry_run, preview=[r.values for r in rows[:20]])
+    if dry_run:
+        return result
+    with transaction.atomic():
+        run = ImportRun.objects.create(
+            kind=kind,
+            file_name=display_name or path.name,
+            sha256=digest,
+            actor=actor,
+            actor_name=actor.get_username() if actor else "(cli)",
+            rows=len(rows),
+            options=options,
+        )
+        ctx.run = run
+        if progress:
+            progress("write", 0, len(rows))
+        result.created, result.updated = importer.write(rows, ctx)
+        run.created_count, run.updated_count = result.created, result.updated
+        run.status, run.finished = ImportStatus.COMMITTED, timezone.now()
+        run.save()
+        record_event(
+            EventAction.IMPORT,
+            actor=actor,
+            actor_name=None if actor else "(cli)",
+            message=f"{kind}: {run.file_name}",
+            data={
+                "kind": kind,
+                "sha256": digest,
+                "rows": len(rows),
+                "created": result.created,
+                "updated": result.updated,
+                "run": run.pk,
+            },
+        )
+        if progress:
+            progress("write", len(rows), len(rows))
+    result.run_id = run.pk
+    return result

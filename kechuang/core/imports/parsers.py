@@ -1,0 +1,122 @@
+"""Cell parsers for imports. Each takes the cell's text and returns a value or raises
+ValueError with a message in plain words; the engine adds the row and column."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from rules.uscc import validate as uscc_validate
+
+__all__ = ["boolean", "code_uscc", "date", "decimal", "integer", "one_of", "period", "text"]
+
+_TRUE = {"1", "true", "是", "yes", "y"}
+_FALSE = {"0", "false", "否", "no", "n", ""}
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
+USCC_REASONS = {
+    "LENGTH": "a unified social credit code has 18 characters",
+    "CHARSET": "the code has characters a unified social credit code cannot have (I, O, Z, S, V or symbols)",
+    "CHECK_DIGIT": "the check character is wrong (GB 32100)",
+}
+
+
+def text(max_length: int = 200):
+    def parse(value: str) -> str:
+        if len(value) > max_length:
+            raise ValueError(f"longer than {max_length} characters")
+        return value
+
+    return parse
+
+
+def decimal(*, minimum: Decimal | None = Decimal(0), places: int = 4):
+    def parse(value: str) -> Decimal:
+        cleaned = value.replace(",", "").replace("，", "")
+        try:
+            number = Decimal(cleaned)
+        except InvalidOperation as exc:
+            raise ValueError(f"{value!r} is not a number") from exc
+        if not number.is_finite():
+            raise ValueError(f"{value!r} is not a number")
+        if minimum is not None and number < minimum:
+            raise ValueError(f"{value} is negative" if minimum == 0 else f"{value} is below {minimum}")
+        return round(number, places)
+
+    return parse
+
+
+def integer(*, minimum: int | None = 0, maximum: int | None = None):
+    def parse(value: str) -> int:
+        cleaned = value.replace(",", "")
+        try:
+            number = Decimal(cleaned)
+        except InvalidOperation as exc:
+            raise ValueError(f"{value!r} is not a whole number") from exc
+        if not number.is_finite() or number != number.to_integral_value():
+            raise ValueError(f"{value!r} is not a whole number")
+        number = int(number)
+        if minimum is not None and number < minimum:
+            raise ValueError(f"{value} is negative" if minimum == 0 else f"{value} is below {minimum}")
+        if maximum is not None and number > maximum:
+            raise ValueError(f"{value} is above {maximum}")
+        return number
+
+    return parse
+
+
+def date(*, not_future: bool = True):
+    def parse(value: str) -> dt.date:
+        day = None
+        for fmt in _DATE_FORMATS:
+            try:
+                day = dt.datetime.strptime(value.split(" ")[0], fmt).date()
+                break
+            except ValueError:
+                continue
+        if day is None:
+            raise ValueError(f"{value!r} is not a date (use YYYY-MM-DD)")
+        if not_future and day > dt.date.today():
+            raise ValueError(f"{value} is in the future")
+        return day
+
+    return parse
+
+
+def period(value: str) -> tuple[int, int]:
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", value)
+    if not match:
+        raise ValueError(f"{value!r} is not a period YYYY-MM")
+    year, month = int(match.group(1)), int(match.group(2))
+    if not 1 <= month <= 12:
+        raise ValueError(f"month {month} is out of range 1–12")
+    return year, month
+
+
+def boolean(value: str) -> bool:
+    key = value.strip().lower()
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise ValueError(f"{value!r} is not yes/no (use 1/0, true/false or 是/否)")
+
+
+def one_of(choices, *, labels: dict[str, str] | None = None):
+    allowed = {str(c): str(c) for c in choices}
+    allowed.update(labels or {})
+
+    def parse(value: str) -> str:
+        if value not in allowed:
+            raise ValueError(f"{value!r} is not one of: {', '.join(sorted(set(allowed)))}")
+        return allowed[value]
+
+    return parse
+
+
+def code_uscc(value: str) -> str:
+    code = value.strip().upper()
+    ok, reason = uscc_validate(code)
+    if not ok:
+        raise ValueError(f"{value!r}: {USCC_REASONS[reason]}")
+    return code

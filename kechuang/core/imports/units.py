@@ -1,0 +1,20 @@
+"""The `unit` column: a GB/T 2260 code (CONTRACTS.md) or the unit's name."""
+
+from __future__ import annotations
+
+__all__ = ["unit_parser"]
+
+
+def unit_parser():
+    from org.models import Unit
+
+    units = {u.code: u for u in Unit.objects.all()}
+    by_name = {u.name: u for u in units.values()}
+
+    def parse(value: str):
+        unit = units.get(value) or by_name.get(value)
+        if unit is None:
+            raise ValueError(f"unknown unit {value!r} (use a code such as 520602)")
+        return unit
+
+    return parse
