@@ -42,21 +42,17 @@ __all__ = [
     "Spec",
     "band",
     "band_expr",
-    "date_expr",
-    "flag_expr",
     "is_bad",
     "known",
     "div_const_expr",
     "meets",
     "meets_expr",
-    "number_expr",
     "parse_date",
     "parse_frame",
     "parse_record",
     "parse_flag",
     "parse_number",
     "parse_text",
-    "text_expr",
     "tidy",
     "tidy_expr",
     "tri_and",
@@ -188,76 +184,82 @@ def _missing(dtype: pl.DataType) -> pl.Expr:
     return pl.lit(None, dtype=dtype)
 
 
-def number_expr(name: str, schema: pl.Schema, *, signed: bool = False) -> pl.Expr:
-    """Float64 of column `name` with parse_number's convention (null empty, NaN unusable)."""
-    if name not in schema:
-        return _missing(pl.Float64).alias(name)
-    col = pl.col(name)
-    dtype = schema[name]
+# Each parser below returns its column's expressions for successive stages of parse_frame. Staging
+# matters for speed: an expression used several times inside a when-chain is evaluated each time,
+# so the stripped text is materialised once before it is tested and cast.
+
+
+def _number_stages(name: str, schema: pl.Schema, *, signed: bool) -> list[pl.Expr]:
+    """Float64 with parse_number's convention (null empty, NaN unusable)."""
+    if name not in schema or schema[name] == pl.Null:
+        return [_missing(pl.Float64).alias(name)]
+    col, dtype = pl.col(name), schema[name]
     if dtype == pl.String:
-        text = col.str.strip_chars(_STRIP).str.replace_all(",", "", literal=True)
         pattern = f"^{_SIGNED if signed else _UNSIGNED}$"
-        number = (
-            pl.when(text.is_null() | (text == ""))
+        stages = [
+            col.str.strip_chars(_STRIP).str.replace_all(",", "", literal=True),
+            pl.when(col.is_null() | (col == ""))
             .then(None)
-            .when(text.str.contains(pattern))
-            .then(text.cast(pl.Float64, strict=False))
-            .otherwise(BAD)
-        )
+            .when(col.str.contains(pattern))
+            .then(col.cast(pl.Float64, strict=False))
+            .otherwise(BAD),
+        ]
     elif dtype.is_numeric() or dtype == pl.Boolean:
-        number = col.cast(pl.Float64)
-    elif dtype == pl.Null:
-        return _missing(pl.Float64).alias(name)
+        stages = [col.cast(pl.Float64)]
     else:
-        number = pl.when(col.is_null()).then(None).otherwise(BAD)
-    unusable = (number.abs() > MAX_NUMBER) | (pl.lit(False) if signed else number < 0)
-    return pl.when(unusable).then(BAD).otherwise(number).cast(pl.Float64).alias(name)
+        stages = [pl.when(col.is_null()).then(None).otherwise(BAD).cast(pl.Float64)]
+    unusable = (col.abs() > MAX_NUMBER) | (pl.lit(False) if signed else col < 0)
+    stages.append(pl.when(unusable).then(BAD).otherwise(col))
+    return [stage.alias(name) for stage in stages]
 
 
-def flag_expr(name: str, schema: pl.Schema) -> pl.Expr:
-    """Boolean of column `name` with parse_flag's convention (empty False, null unusable)."""
+def _flag_stages(name: str, schema: pl.Schema) -> list[pl.Expr]:
+    """Boolean with parse_flag's convention (empty False, null unusable)."""
     if name not in schema or schema[name] == pl.Null:
-        return pl.lit(False).alias(name)
-    col = pl.col(name)
-    dtype = schema[name]
+        return [pl.lit(False).alias(name)]
+    col, dtype = pl.col(name), schema[name]
     if dtype == pl.Boolean:
-        flag = col.fill_null(False)
+        stages = [col.fill_null(False)]
     elif dtype.is_numeric():
-        flag = pl.when(col.is_null()).then(False).when(col == 1).then(True).when(col == 0).then(False)
+        stages = [pl.when(col.is_null()).then(False).when(col == 1).then(True).when(col == 0).then(False)]
     else:
-        text = col.cast(pl.String).str.strip_chars(_STRIP).str.to_lowercase()
-        flag = (
-            pl.when(text.is_null() | (text == "") | text.is_in(FALSE_WORDS))
+        stages = [
+            col.cast(pl.String).str.strip_chars(_STRIP).str.to_lowercase(),
+            pl.when(col.is_null() | (col == "") | col.is_in(FALSE_WORDS))
             .then(False)
-            .when(text.is_in(TRUE_WORDS))
-            .then(True)
-        )
-    return flag.cast(pl.Boolean).alias(name)
+            .when(col.is_in(TRUE_WORDS))
+            .then(True),
+        ]
+    return [
+        stage.cast(pl.Boolean).alias(name) if i == len(stages) - 1 else stage.alias(name)
+        for i, stage in enumerate(stages)
+    ]
 
 
-def date_expr(name: str, schema: pl.Schema) -> pl.Expr:
-    """Date of column `name` with parse_date's convention (null when empty or unusable)."""
+def _date_stages(name: str, schema: pl.Schema) -> list[pl.Expr]:
+    """Date with parse_date's convention (null when empty or unusable)."""
     if name not in schema:
-        return _missing(pl.Date).alias(name)
-    col = pl.col(name)
-    dtype = schema[name]
+        return [_missing(pl.Date).alias(name)]
+    col, dtype = pl.col(name), schema[name]
     if dtype == pl.Date:
-        return col
-    if dtype == pl.Datetime or isinstance(dtype, pl.Datetime):
-        return col.dt.date().alias(name)
+        return [col]
+    if isinstance(dtype, pl.Datetime):
+        return [col.dt.date().alias(name)]
     if dtype != pl.String:
-        return _missing(pl.Date).alias(name)
-    parts = col.str.strip_chars(_STRIP).str.extract_groups(f"^{_DATE}$")
+        return [_missing(pl.Date).alias(name)]
     canonical = pl.concat_str(
-        [parts.struct.field("1"), parts.struct.field("2"), parts.struct.field("3")], separator="-"
+        [col.struct.field("1"), col.struct.field("2"), col.struct.field("3")], separator="-"
     )
-    return canonical.str.to_date("%Y-%m-%d", strict=False).alias(name)
+    return [
+        col.str.strip_chars(_STRIP).str.extract_groups(f"^{_DATE}$").alias(name),
+        canonical.str.to_date("%Y-%m-%d", strict=False).alias(name),
+    ]
 
 
-def text_expr(name: str, schema: pl.Schema) -> pl.Expr:
+def _text_stages(name: str, schema: pl.Schema) -> list[pl.Expr]:
     if name not in schema or schema[name] == pl.Null:
-        return pl.lit("").alias(name)
-    return pl.col(name).cast(pl.String).str.strip_chars(_STRIP).fill_null("").alias(name)
+        return [pl.lit("").alias(name)]
+    return [pl.col(name).cast(pl.String).str.strip_chars(_STRIP).fill_null("").alias(name)]
 
 
 def meets_expr(num: pl.Expr, den: pl.Expr, threshold: float | pl.Expr) -> pl.Expr:
@@ -349,14 +351,19 @@ def parse_frame(df: pl.DataFrame, spec: Spec) -> pl.LazyFrame:
     """The frame counterpart of parse_record: an `id` column (text, passed through), one column per
     input of `spec` (numbers null when empty or unusable) and a `<number>__bad` column per number."""
     schema = df.schema
+    columns = [
+        *(_number_stages(c, schema, signed=False) for c in spec.numbers),
+        *(_number_stages(c, schema, signed=True) for c in spec.signed),
+        *(_flag_stages(c, schema) for c in spec.flags),
+        *(_date_stages(c, schema) for c in spec.dates),
+        *(_text_stages(c, schema) for c in spec.texts),
+    ]
     parsed = df.lazy().select(
         pl.col("id").cast(pl.String) if "id" in schema else pl.lit(None, pl.String).alias("id"),
-        *(number_expr(c, schema) for c in spec.numbers),
-        *(number_expr(c, schema, signed=True) for c in spec.signed),
-        *(flag_expr(c, schema) for c in spec.flags),
-        *(date_expr(c, schema) for c in spec.dates),
-        *(text_expr(c, schema) for c in spec.texts),
+        *(stages[0] for stages in columns),
     )
+    for stage in range(1, max(map(len, columns), default=1)):
+        parsed = parsed.with_columns(stages[stage] for stages in columns if len(stages) > stage)
     numbers = spec.all_numbers
     return parsed.with_columns(
         *(pl.col(c).is_nan().fill_null(False).alias(c + BAD_SUFFIX) for c in numbers),
