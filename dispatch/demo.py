@@ -10,7 +10,9 @@ from dispatch.models import Actual, ActualOrigin
 from org.models import Unit
 from plan.models import Indicator, IndicatorKind, IndicatorSource
 
-__all__ = ["YEARS", "build"]
+ORDER = 30
+
+__all__ = ["ORDER", "YEARS", "build"]
 
 YEARS = (2022, 2023)
 # 2022 annual totals for the city (亿元 or 家); districts take shares of it.

@@ -9,6 +9,7 @@ from enterprises.models import Enterprise
 from kechuang.core.api import ListPagination
 from kechuang.core.scope import get_scoped_or_404
 
+PREFIX = "/enterprises"
 router = Router(tags=["enterprises"])
 
 

@@ -11,7 +11,9 @@ from enterprises.models import HT_DOMAINS, Enterprise, EnterpriseYear
 from org.models import Unit
 from rules.uscc import CHARSET, check_char
 
-__all__ = ["PER_UNIT", "YEARS", "build", "demo_uscc"]
+ORDER = 10
+
+__all__ = ["ORDER", "PER_UNIT", "YEARS", "build", "demo_uscc"]
 
 YEARS = (2020, 2021, 2022)
 # Enterprises per unit: the city district has the most, zones host industry.

@@ -44,13 +44,19 @@ def _not_found(request, exc):
 
 
 def _register_routers() -> None:
-    from enterprises.api import router as enterprises_router
-    from org.api import router as org_router
-    from plan.api import router as plan_router
+    """Each domain app's api.py contributes `router`, mounted at its `PREFIX` (default "/")."""
+    from importlib import import_module
 
-    api.add_router("/", org_router)
-    api.add_router("/", plan_router)
-    api.add_router("/enterprises", enterprises_router)
+    from django.conf import settings
+
+    for name in settings.KECHUANG_DOMAIN_APPS:
+        try:
+            module = import_module(f"{name}.api")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{name}.api":
+                raise
+            continue
+        api.add_router(getattr(module, "PREFIX", "/"), module.router)
 
 
 _register_routers()

@@ -55,6 +55,21 @@ def _database() -> dict:
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One Django app per domain (DESIGN.md). Each may provide urls.py, api.py (`router`, `PREFIX`),
+# importers.py, demo.py (`build`, `ORDER`) and its own locale/ catalogue.
+KECHUANG_DOMAIN_APPS = [
+    "org",
+    "plan",
+    "dispatch",
+    "enterprises",
+    "projects",
+    "transfer",
+    "talent",
+    "platforms",
+    "documents",
+    "public",
+]
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -64,10 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "auditlog",
     "kechuang.core",
-    "org",
-    "plan",
-    "dispatch",
-    "enterprises",
+    *KECHUANG_DOMAIN_APPS,
 ]
 
 MIDDLEWARE = [

@@ -1,11 +1,14 @@
+"""Root URLs. Each domain app contributes its own `urls.py` (full paths, globally unique names)
+and, for the API, an `api.py` with a `router` (see kechuang/api.py)."""
+
+from importlib import import_module
+
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from enterprises import views as enterprise_views
 from kechuang.api import api
 from kechuang.core import views as core_views
-from org import views as org_views
-from plan import views as plan_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -14,10 +17,20 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("audit/", core_views.audit_search, name="audit"),
-    path("units/", org_views.unit_list, name="unit_list"),
-    path("plan/", plan_views.plan_detail, name="plan_current"),
-    path("plan/<int:pk>/", plan_views.plan_detail, name="plan_detail"),
-    path("enterprises/", enterprise_views.enterprise_list, name="enterprise_list"),
-    path("enterprises/<int:pk>/", enterprise_views.enterprise_detail, name="enterprise_detail"),
+    path("imports/", include("kechuang.core.imports.urls")),
     path("api/v1/", api.urls),
 ]
+
+
+def _app_urls():
+    for name in settings.KECHUANG_DOMAIN_APPS:
+        try:
+            module = import_module(f"{name}.urls")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{name}.urls":
+                raise
+            continue
+        yield path("", include(module))
+
+
+urlpatterns += list(_app_urls())

@@ -6,7 +6,9 @@ from __future__ import annotations
 from kechuang.core.roles import Role
 from org.models import Grant, Section, Unit, User
 
-__all__ = ["ENTERPRISE_ACCOUNTS_PER_UNIT", "build", "set_password_hash"]
+ORDER = 20
+
+__all__ = ["ORDER", "ENTERPRISE_ACCOUNTS_PER_UNIT", "build", "set_password_hash"]
 
 ENTERPRISE_ACCOUNTS_PER_UNIT = 3
 EXPERTS = 9

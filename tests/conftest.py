@@ -9,6 +9,12 @@ from kechuang.core.roles import Role
 PASSWORD = "Test-password-2023"
 
 
+@pytest.fixture(autouse=True)
+def _jobs_inline(settings):
+    """Jobs run inline in tests, so a page's result is there when the test reads it."""
+    settings.KECHUANG_JOBS_SYNC = True
+
+
 @pytest.fixture
 def plan(db):
     """Units, sections, indicators and the bundled 2023 plan."""

@@ -12,23 +12,34 @@ import pytest
 from django.test import Client
 
 ROOT = Path(__file__).resolve().parents[1]
-ZH = ROOT / "kechuang" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+ZH_RELATIVE = Path("locale") / "zh_Hans" / "LC_MESSAGES" / "django.po"
+# The project's catalogue (base templates, core) and one per domain app.
+CATALOGUES = sorted(p.relative_to(ROOT) for p in ROOT.glob(f"*/{ZH_RELATIVE}"))
 
 
-def test_zh_hans_catalogue_is_complete():
-    po = polib.pofile(str(ZH))
+def test_there_is_a_catalogue_per_domain_app():
+    from django.conf import settings
+
+    owners = {p.parts[0] for p in CATALOGUES}
+    assert {"kechuang", *settings.KECHUANG_DOMAIN_APPS} <= owners
+
+
+@pytest.mark.parametrize("catalogue", CATALOGUES, ids=str)
+def test_zh_hans_catalogue_is_complete(catalogue):
+    po = polib.pofile(str(ROOT / catalogue))
     untranslated = [e.msgid for e in po.untranslated_entries()]
     fuzzy = [e.msgid for e in po.fuzzy_entries()]
     assert not untranslated, f"untranslated: {untranslated}"
     assert not fuzzy, f"fuzzy: {fuzzy}"
 
 
-def test_compiled_catalogue_is_current():
-    mo = polib.mofile(str(ZH.with_suffix(".mo")))
-    po = polib.pofile(str(ZH))
-    assert {e.msgid: e.msgstr for e in mo if e.msgid} == {
-        e.msgid: e.msgstr for e in po if e.msgid and not e.msgid_plural
-    } | {e.msgid: e.msgstr for e in mo if e.msgid_plural}
+@pytest.mark.parametrize("catalogue", CATALOGUES, ids=str)
+def test_compiled_catalogue_is_current(catalogue):
+    po = polib.pofile(str(ROOT / catalogue))
+    mo = polib.mofile(str((ROOT / catalogue).with_suffix(".mo")))
+    compiled = {e.msgid: e.msgstr or e.msgstr_plural for e in mo if e.msgid}
+    source = {e.msgid: e.msgstr or {int(k): v for k, v in e.msgstr_plural.items()} for e in po if e.msgid}
+    assert compiled == source, "run `make messages`"
 
 
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext is not installed")
@@ -62,9 +73,10 @@ def test_catalogue_holds_every_marked_string(tmp_path):
             "DJANGO_SETTINGS_MODULE": "kechuang.settings",
         },
     )
-    fresh = {e.msgid for e in polib.pofile(str(scratch / "kechuang/locale/zh_Hans/LC_MESSAGES/django.po"))}
-    known = {e.msgid for e in polib.pofile(str(ZH))}
-    assert fresh - known == set(), "run `make messages` and translate the new strings"
+    for catalogue in CATALOGUES:
+        fresh = {e.msgid for e in polib.pofile(str(scratch / catalogue))}
+        known = {e.msgid for e in polib.pofile(str(ROOT / catalogue))}
+        assert fresh - known == set(), f"{catalogue}: run `make messages` and translate the new strings"
 
 
 @pytest.mark.django_db

@@ -22,6 +22,9 @@ METHODS = ("get", "post", "put", "patch", "delete")
 OBJECT_URLS = {
     "enterprise_detail": lambda w: {"pk": w["foreign"].pk},
     "api:enterprise_detail": lambda w: {"enterprise_id": w["foreign"].pk},
+    # Jobs belong to the user who started them.
+    "import_job": lambda w: {"job_id": w["foreign_job"].pk},
+    "import_commit": lambda w: {"job_id": w["foreign_job"].pk},
 }
 REFERENCE_URLS = {
     # Reference data every signed-in user reads (units, the plan): not unit-scoped.
@@ -30,6 +33,7 @@ REFERENCE_URLS = {
     "api:unit_detail": "units are reference data",
     # Django and django-ninja internals, no object behind them.
     "set_language": "language switch",
+    "import_template": "an empty template per list kind",
 }
 
 
@@ -57,18 +61,35 @@ def _route_to_path(route: str, kwargs: dict) -> str:
     return "/" + path.lstrip("^").rstrip("$")
 
 
+def _missing(value):
+    """An id of the same type that names no object."""
+    import uuid
+
+    return uuid.UUID(int=0) if isinstance(value, uuid.UUID) else 999_999
+
+
 def _digest(*querysets) -> str:
     blob = "".join(serializers.serialize("json", qs.order_by("pk")) for qs in querysets)
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
 @pytest.fixture
-def world(users, enterprises):
+def world(users, enterprises, make_user, units):
     from enterprises.models import EnterpriseYear
+    from kechuang.core.models import Job, JobStatus
+    from kechuang.core.roles import Role
 
     foreign = enterprises["wanshan"]
     EnterpriseYear.objects.create(enterprise=foreign, year=2022, employees=50, revenue=1000)
-    return {"foreign": foreign, "users": users}
+    wanshan = make_user("wanshan", Role.DISTRICT, unit=units["520603"])
+    job = Job.objects.create(
+        kind="import",
+        owner=wanshan,
+        status=JobStatus.DONE,
+        params={"file_name": "万山.csv", "dry_run": True, "path": "/nonexistent"},
+        result={"ok": True, "rows": 1, "dry_run": True, "preview": []},
+    )
+    return {"foreign": foreign, "foreign_job": job, "users": users}
 
 
 def _clients(users):
@@ -107,7 +128,7 @@ def test_foreign_objects_are_404_for_every_role_and_method(world):
         if name not in OBJECT_URLS:
             continue
         foreign_path = _route_to_path(route, OBJECT_URLS[name](world))
-        missing_path = _route_to_path(route, {k: 999_999 for k in OBJECT_URLS[name](world)})
+        missing_path = _route_to_path(route, {k: _missing(v) for k, v in OBJECT_URLS[name](world).items()})
         for role, auth, client, headers in _clients(world["users"]):
             if auth == "bearer" and not name.startswith("api:"):
                 continue  # web pages take the session only; a token is an API credential

@@ -29,7 +29,11 @@ def record_event(
     message: str = "",
     data: dict[str, Any] | None = None,
     actor_name: str | None = None,
+    ip: str | None = None,
+    request_id: str | None = None,
 ) -> Event:
+    """Write one event. Work done off the request (jobs) passes the request's `ip` and
+    `request_id` explicitly."""
     if actor is None and request is not None and getattr(request, "user", None) is not None:
         actor = request.user if request.user.is_authenticated else None
     if unit is None and obj is not None:
@@ -39,8 +43,10 @@ def record_event(
         actor=actor,
         actor_name=actor_name if actor_name is not None else (actor.get_username() if actor else ""),
         unit_code=getattr(unit, "code", unit) or "",
-        ip=client_ip(request),
-        request_id=getattr(request, "request_id", None) or (current_request_id() if request else ""),
+        ip=ip or client_ip(request),
+        request_id=request_id
+        or getattr(request, "request_id", None)
+        or (current_request_id() if request else ""),
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=str(obj)[:255] if obj is not None else "",

@@ -74,6 +74,10 @@ class UserScope:
         return action == VIEW and Role.LEADER in self.roles
 
     @property
+    def can_import(self) -> bool:
+        return self.is_admin or Role.STAFF in self.roles or bool(self.unit_ids)
+
+    @property
     def read_only(self) -> bool:
         """A leader (and nobody else) writes nothing."""
         return self.roles <= {Role.LEADER} and not self.superuser

@@ -194,6 +194,7 @@ def import_file(
     options: dict[str, Any] | None = None,
     progress: Progress | None = None,
     display_name: str | None = None,
+    origin: dict[str, str] | None = None,
 ) -> ImportResult:
     """Import the file, or raise ImportFailed listing every problem; nothing is written then."""
     from kechuang.core.audit import record_event
@@ -249,6 +250,7 @@ def import_file(
                 "updated": result.updated,
                 "run": run.pk,
             },
+            **(origin or {}),
         )
         if progress:
             progress("write", len(rows), len(rows))

@@ -6,15 +6,27 @@ from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils.module_loading import import_string
 
 from kechuang.core.audit import record_event
 from kechuang.core.models import EventAction, SiteFlag
 from kechuang.env import env_str
 
-# Each domain adds its demo builder here; they run in this order, in one transaction.
-DEMO_BUILDERS = ["enterprises.demo.build", "org.demo.build", "dispatch.demo.build"]
 DEMO_SEED = 2023
+
+
+def demo_builders():
+    """Each domain app's demo.py provides `build(rng, password_hash)` and its `ORDER`; they run in
+    that order, in one transaction (enterprises before the accounts that name them)."""
+    from importlib import import_module
+
+    modules = []
+    for name in settings.KECHUANG_DOMAIN_APPS:
+        try:
+            modules.append(import_module(f"{name}.demo"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{name}.demo":
+                raise
+    return [m.build for m in sorted(modules, key=lambda m: m.ORDER)]
 
 
 class Command(BaseCommand):
@@ -39,8 +51,8 @@ class Command(BaseCommand):
             else:
                 rng = random.Random(DEMO_SEED)
                 counts = {}
-                for path in DEMO_BUILDERS:
-                    counts.update(import_string(path)(rng, password_hash))
+                for build in demo_builders():
+                    counts.update(build(rng, password_hash))
                 SiteFlag.objects.create(key=SiteFlag.DEMO_DATA, value="1")
                 record_event(EventAction.DEMO_LOADED, actor_name="(demo)", data=counts)
                 self.stdout.write("Demo data loaded: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
