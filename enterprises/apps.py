@@ -1,9 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.nav import NavItem
+
 
 class EnterprisesConfig(AppConfig):
     name = "enterprises"
+    nav = [
+        NavItem("enterprise_list", _("Enterprises"), 30),
+    ]
     verbose_name = _("Enterprises")
 
     def ready(self) -> None:

@@ -1,9 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.nav import NavItem
+
 
 class OrgConfig(AppConfig):
     name = "org"
+    nav = [
+        NavItem("unit_list", _("Units"), 90),
+    ]
     verbose_name = _("Organisation")
 
     def ready(self) -> None:

@@ -1,9 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.nav import NavItem
+
 
 class PlanConfig(AppConfig):
     name = "plan"
+    nav = [
+        NavItem("plan_current", _("Work plan"), 10),
+    ]
     verbose_name = _("Work plan")
 
     def ready(self) -> None:

@@ -11,4 +11,11 @@ def site(request) -> dict:
         request._kechuang_demo = SiteFlag.objects.filter(key=SiteFlag.DEMO_DATA).exists()
     user = getattr(request, "user", None)
     scope = scope_of(user)
-    return {"demo_data": request._kechuang_demo, "user_scope": scope, "user_roles": scope.roles}
+    from kechuang.core.nav import nav_for
+
+    return {
+        "demo_data": request._kechuang_demo,
+        "user_scope": scope,
+        "user_roles": scope.roles,
+        "nav": nav_for(scope) if scope.authenticated else [],
+    }
