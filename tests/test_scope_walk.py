@@ -17,24 +17,21 @@ from org.models import ApiToken
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
-# URL name -> how to fill its parameters with a foreign object (the 万山区 enterprise and its rows)
-# or None with the reason it carries no unit-scoped object.
-OBJECT_URLS = {
-    "enterprise_detail": lambda w: {"pk": w["foreign"].pk},
-    "api:enterprise_detail": lambda w: {"enterprise_id": w["foreign"].pk},
-    # Jobs belong to the user who started them.
-    "import_job": lambda w: {"job_id": w["foreign_job"].pk},
-    "import_commit": lambda w: {"job_id": w["foreign_job"].pk},
-}
-REFERENCE_URLS = {
-    # Reference data every signed-in user reads (units, the plan): not unit-scoped.
-    "plan_detail": "the plan is reference data",
-    "api:plan_detail": "the plan is reference data",
-    "api:unit_detail": "units are reference data",
-    # Django and django-ninja internals, no object behind them.
-    "set_language": "language switch",
-    "import_template": "an empty template per list kind",
-}
+
+def _entries():
+    """Every module of tests/walk/ (one per app) contributes its foreign objects and URLs."""
+    import importlib
+    import pkgutil
+
+    import tests.walk
+
+    return [
+        importlib.import_module(f"tests.walk.{m.name}") for m in pkgutil.iter_modules(tests.walk.__path__)
+    ]
+
+
+OBJECT_URLS = {k: v for m in _entries() for k, v in m.OBJECT_URLS.items()}
+REFERENCE_URLS = {k: v for m in _entries() for k, v in m.REFERENCE_URLS.items()}
 
 
 def _walk(patterns, prefix="", namespace=""):
@@ -75,21 +72,14 @@ def _digest(*querysets) -> str:
 
 @pytest.fixture
 def world(users, enterprises, make_user, units):
-    from enterprises.models import EnterpriseYear
-    from kechuang.core.models import Job, JobStatus
-    from kechuang.core.roles import Role
+    world = {"users": users, "enterprises": enterprises, "make_user": make_user, "units": units}
+    for module in _entries():
+        world.update(module.foreign(world))
+    return world
 
-    foreign = enterprises["wanshan"]
-    EnterpriseYear.objects.create(enterprise=foreign, year=2022, employees=50, revenue=1000)
-    wanshan = make_user("wanshan", Role.DISTRICT, unit=units["520603"])
-    job = Job.objects.create(
-        kind="import",
-        owner=wanshan,
-        status=JobStatus.DONE,
-        params={"file_name": "万山.csv", "dry_run": True, "path": "/nonexistent"},
-        result={"ok": True, "rows": 1, "dry_run": True, "preview": []},
-    )
-    return {"foreign": foreign, "foreign_job": job, "users": users}
+
+def _foreign_rows(world):
+    return [qs for module in _entries() for qs in module.rows(world)]
 
 
 def _clients(users):
@@ -116,12 +106,7 @@ def test_every_parameterised_url_is_known():
 
 @pytest.mark.django_db
 def test_foreign_objects_are_404_for_every_role_and_method(world):
-    from enterprises.models import Enterprise, EnterpriseYear
-
-    foreign = world["foreign"]
-    before = _digest(
-        Enterprise.objects.filter(pk=foreign.pk), EnterpriseYear.objects.filter(enterprise=foreign)
-    )
+    before = _digest(*_foreign_rows(world))
     checked = 0
     failures = []
     for name, route, _p in all_urls():
@@ -151,10 +136,7 @@ def test_foreign_objects_are_404_for_every_role_and_method(world):
     assert not failures, failures
     # at least the session of each of the four roles, every method (the leader: writes only)
     assert checked >= len(OBJECT_URLS) * (3 * len(METHODS) + len(METHODS) - 1)
-    after = _digest(
-        Enterprise.objects.filter(pk=foreign.pk), EnterpriseYear.objects.filter(enterprise=foreign)
-    )
-    assert before == after
+    assert before == _digest(*_foreign_rows(world))
 
 
 @pytest.mark.django_db
