@@ -1,8 +1,3 @@
-from django.urls import path
+from enterprises.views import crosscheck, engagement, files, pool
 
-from enterprises import views
-
-urlpatterns = [
-    path("enterprises/", views.enterprise_list, name="enterprise_list"),
-    path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
-]
+urlpatterns = files.urlpatterns + pool.urlpatterns + engagement.urlpatterns + crosscheck.urlpatterns

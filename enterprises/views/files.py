@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
+from django.urls import path
 from django.views.decorators.http import require_safe
 
 from enterprises.models import Enterprise, HtDomain
@@ -48,3 +49,9 @@ def enterprise_detail(request, pk: int):
     enterprise = get_scoped_or_404(Enterprise.objects.select_related("unit"), request.user, pk=pk)
     years = enterprise.years.order_by("year")
     return render(request, "enterprises/enterprise_detail.html", {"enterprise": enterprise, "years": years})
+
+
+urlpatterns = [
+    path("enterprises/", enterprise_list, name="enterprise_list"),
+    path("enterprises/<int:pk>/", enterprise_detail, name="enterprise_detail"),
+]

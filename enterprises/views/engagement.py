@@ -1,0 +1,3 @@
+"""千企面对面 visits and technology demands."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The cultivation pool: members, stages, source lists and evaluation."""
+
+urlpatterns: list = []
