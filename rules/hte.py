@@ -19,9 +19,12 @@ from rules import hte_score
 from rules.common import (
     BAD_SUFFIX,
     Spec,
+    code_mask_expr,
+    decode_codes,
     div_const_expr,
     meets,
     meets_expr,
+    one_of_expr,
     parse_frame,
     parse_record,
     tidy,
@@ -285,11 +288,7 @@ def evaluate_frame(df: pl.DataFrame) -> pl.DataFrame:
     )
     stage1 = parse_frame(df, SPEC).with_columns(
         any_missing=pl.any_horizontal(*missing.values()),
-        reasons=pl.concat_str(
-            [pl.when(m).then(pl.lit(f"MISSING_{c}")) for c, m in missing.items()],
-            separator=";",
-            ignore_nulls=True,
-        ),
+        reasons=code_mask_expr(list(missing.values())),
         rd_threshold=rd_threshold,
         revenue_sum=pl.when(rd_known).then(
             (col("revenue_1").fill_null(0.0) + col("revenue_2").fill_null(0.0)) + revenue_3
@@ -299,14 +298,15 @@ def evaluate_frame(df: pl.DataFrame) -> pl.DataFrame:
         ),
         c1=(col("apply_date") - col("registered")).dt.total_days() >= MIN_DAYS_REGISTERED,
         c2=col("ip_class1") + col("ip_class2") >= 1,
-        c3=col("ht_domain").is_in(HT_DOMAINS),
+        c3=one_of_expr(col("ht_domain"), HT_DOMAINS),
         c4=meets_expr(st, employees, ST_MIN),
         c6=meets_expr(ht, total_income, HT_INCOME_MIN),
         c8=~col("incident"),
         st_ratio=pl.when(employees > 0).then(st / employees),
         ht_ratio=pl.when(total_income > 0).then(ht / total_income),
-        **hte_score.score_exprs(),
     )
+    for stage in hte_score.score_stages():
+        stage1 = stage1.with_columns(**stage)
 
     revenue_sum, rd_sum, threshold = col("revenue_sum"), col("rd_sum"), col("rd_threshold")
     part1 = meets_expr(rd_sum, revenue_sum, threshold)
@@ -340,7 +340,7 @@ def evaluate_frame(df: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("likely"))
         .otherwise(pl.lit("eligible"))
     )
-    return (
+    out = (
         stage2.with_columns(verdict=verdict)
         .select(
             "id",
@@ -349,3 +349,4 @@ def evaluate_frame(df: pl.DataFrame) -> pl.DataFrame:
         )
         .collect()
     )
+    return out.with_columns(reasons=decode_codes(out["reasons"], [f"MISSING_{c}" for c in MISSING_ORDER]))

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from rules.common import BAD_SUFFIX, FALSE_WORDS, TOLERANCE, TRUE_WORDS, Parsed, Spec
+from rules.common import BAD_SUFFIX, FALSE_WORDS, TOLERANCE, TRUE_WORDS, Parsed, Spec, one_of_expr
 
-__all__ = ["PASS_SCORE", "SPEC", "InnovationScore", "growth", "innovation_score", "score_exprs"]
+__all__ = ["PASS_SCORE", "SPEC", "InnovationScore", "growth", "innovation_score", "score_stages"]
 
 TRANSFER_COLUMNS = ("transfers_1", "transfers_2", "transfers_3")
 NET_ASSET_COLUMNS = ("net_assets_1", "net_assets_2", "net_assets_3")
@@ -150,18 +150,24 @@ def innovation_score(p: Parsed) -> InnovationScore:
 
 
 # --- vectorised --------------------------------------------------------------------------------
+# Three with_columns stages: intermediates (growth rates, IP presence, average transformations),
+# then each sub-item's (low, high), then the sums. Staging keeps every intermediate computed once;
+# inside a when-chain a repeated expression would be evaluated again for each branch.
 
 
-def _ranges(cases: list[tuple[pl.Expr, tuple[float, float]]], default: tuple[float, float]):
-    """Two when-chains (low, high) choosing the range of the first true case."""
+def _ranges(name: str, cases, default: tuple[float, float]) -> dict[str, pl.Expr]:
+    """`_<name>_lo` and `_<name>_hi`: the range of the first true case, else `default`."""
     low = high = None
     for cond, (lo, hi) in cases:
         low = pl.when(cond).then(lo) if low is None else low.when(cond).then(lo)
         high = pl.when(cond).then(hi) if high is None else high.when(cond).then(hi)
-    return low.otherwise(default[0]).cast(pl.Float64), high.otherwise(default[1]).cast(pl.Float64)
+    return {
+        f"_{name}_lo": low.otherwise(default[0]).cast(pl.Float64),
+        f"_{name}_hi": high.otherwise(default[1]).cast(pl.Float64),
+    }
 
 
-def _growth_exprs(columns: tuple[str, str, str]):
+def _growth_intermediates(name: str, columns: tuple[str, str, str]) -> dict[str, pl.Expr]:
     x1, x2, x3 = (pl.col(c) for c in columns)
     unknown = pl.any_horizontal(*(pl.col(c + BAD_SUFFIX) for c in columns)) | x3.is_null()
     nil = x2.is_null() | (x2 <= 0)
@@ -173,76 +179,109 @@ def _growth_exprs(columns: tuple[str, str, str]):
         .then(x3 / x2 - 1.0)
         .otherwise(0.5 * (x2 / x1 + x3 / x2) - 1.0)
     )
-    cases = [(unknown, GROWTH_UNKNOWN), (nil, NONE)]
+    return {f"_{name}_unknown": unknown, f"_{name}_nil": nil, f"_{name}_rate": rate}
+
+
+def _growth_ranges(name: str) -> dict[str, pl.Expr]:
+    rate = pl.col(f"_{name}_rate")
+    cases = [(pl.col(f"_{name}_unknown"), GROWTH_UNKNOWN), (pl.col(f"_{name}_nil"), NONE)]
     cases += [(rate >= threshold - TOLERANCE, (lo, hi)) for threshold, lo, hi in GROWTH_BANDS]
     cases += [(rate > TOLERANCE, GROWTH_POSITIVE)]
-    return (rate, *_ranges(cases, NONE))
+    return _ranges(name, cases, NONE)
 
 
-def _ip_exprs():
+def _grade_ranges(column: str) -> dict[str, pl.Expr]:
+    names: dict[tuple[int, int], list[str]] = {}
+    for name, points in _GRADES.items():
+        names.setdefault(points, []).append(name)
+    return _ranges(
+        column, [(one_of_expr(pl.col(column), n), points) for points, n in names.items()], GRADE_UNKNOWN
+    )
+
+
+def _ip_ranges() -> dict[str, pl.Expr]:
     class1, class2 = pl.col("ip_class1"), pl.col("ip_class2")
-    has_ip = class1 + class2 >= 1  # null when either count is unknown
+    has_ip, source, bonus = pl.col("_has_ip"), pl.col("_source"), pl.col("_bonus")
+    source_names = {
+        canonical: [n for n, c in _IP_SOURCES.items() if c == canonical] for canonical in IP_SOURCE_POINTS
+    }
     quantity = [(has_ip.is_null(), IP_QUANTITY_UNKNOWN), (class1 >= 1, IP_CLASS1_RANGE)]
     quantity += [(class2 >= count, (lo, hi)) for count, lo, hi in IP_CLASS2_BANDS]
-    source_name = pl.col("ip_source").str.to_lowercase().replace_strict(_IP_SOURCES, default=None)
-    source_lo, source_hi = _ranges(
-        [(source_name == name, points) for name, points in IP_SOURCE_POINTS.items()], IP_SOURCE_ANY
+    source_range = _ranges(
+        "source",
+        [(one_of_expr(source, source_names[name]), points) for name, points in IP_SOURCE_POINTS.items()],
+        IP_SOURCE_ANY,
     )
-    bonus_text = pl.col("standard_bonus").str.to_lowercase()
-    bonus = [(bonus_text.is_in(TRUE_WORDS), BONUS_RANGE), (bonus_text.is_in(FALSE_WORDS), NONE)]
-    parts = [
-        _grade_exprs("tech_grade"),
-        _grade_exprs("support_grade"),
-        _ranges(quantity, NONE),
-        (
-            pl.when(has_ip.is_null()).then(0.0).when(has_ip).then(source_lo).otherwise(0.0),
-            pl.when(has_ip.is_null() | has_ip).then(source_hi).otherwise(0.0),
-        ),
-        _ranges(bonus, BONUS_UNKNOWN),
-    ]
-    low = parts[0][0] + parts[1][0] + parts[2][0] + parts[3][0] + parts[4][0]
-    high = parts[0][1] + parts[1][1] + parts[2][1] + parts[3][1] + parts[4][1]
-    return pl.min_horizontal(low, IP_CAP), pl.min_horizontal(high, IP_CAP)
-
-
-def _grade_exprs(column: str):
-    grade = pl.col(column)
-    return _ranges(
-        [(grade.is_in(list(names)), points) for points, names in _grade_names().items()], GRADE_UNKNOWN
+    # unknown IP counts: maybe none, so 0 at the low end; no IP: 0
+    source_range["_source_lo"] = pl.when(has_ip).then(source_range["_source_lo"]).otherwise(0.0)
+    source_range["_source_hi"] = (
+        pl.when(has_ip.is_null() | has_ip).then(source_range["_source_hi"]).otherwise(0.0)
     )
+    bonus_cases = [(one_of_expr(bonus, TRUE_WORDS), BONUS_RANGE), (one_of_expr(bonus, FALSE_WORDS), NONE)]
+    return {
+        **_grade_ranges("tech_grade"),
+        **_grade_ranges("support_grade"),
+        **_ranges("quantity", quantity, NONE),
+        **source_range,
+        **_ranges("bonus", bonus_cases, BONUS_UNKNOWN),
+    }
 
 
-def _grade_names() -> dict[tuple[int, int], tuple[str, ...]]:
-    names: dict[tuple[int, int], tuple[str, ...]] = {}
-    for name, points in _GRADES.items():
-        names[points] = (*names.get(points, ()), name)
-    return names
-
-
-def _transfer_exprs():
-    values = [pl.col(c) for c in TRANSFER_COLUMNS]
-    count = pl.sum_horizontal(*(v.is_not_null().cast(pl.Int64) for v in values))
-    average = ((values[0].fill_null(0.0) + values[1].fill_null(0.0)) + values[2].fill_null(0.0)) / count
-    unknown = pl.any_horizontal(*(pl.col(c + BAD_SUFFIX) for c in TRANSFER_COLUMNS)) | (count == 0)
-    cases = [(unknown, TRANSFER_UNKNOWN)]
-    cases += [(average >= avg - TOLERANCE, (lo, hi)) for avg, lo, hi in TRANSFER_BANDS]
-    return _ranges(cases, NONE)
-
-
-def score_exprs() -> dict[str, pl.Expr]:
-    """score_min, score_max, sales_growth and net_asset_growth over a frame parsed with SPEC plus
-    ip_class1/2 and revenue_1..3 (rules.common.parse_frame), equal to innovation_score per row."""
-    net_rate, net_lo, net_hi = _growth_exprs(NET_ASSET_COLUMNS)
-    sales_rate, sales_lo, sales_hi = _growth_exprs(REVENUE_COLUMNS)
-    ip_lo, ip_hi = _ip_exprs()
-    transfers_lo, transfers_hi = _transfer_exprs()
+def score_stages() -> list[dict[str, pl.Expr]]:
+    """with_columns stages over a frame parsed with SPEC plus ip_class1/2 and revenue_1..3
+    (rules.common.parse_frame). The last stage gives score_min, score_max, sales_growth and
+    net_asset_growth, equal to innovation_score per row; temporaries start with `_`."""
+    transfers = [pl.col(c) for c in TRANSFER_COLUMNS]
+    count = pl.sum_horizontal(*(v.is_not_null().cast(pl.Int64) for v in transfers))
+    intermediates = {
+        **_growth_intermediates("net", NET_ASSET_COLUMNS),
+        **_growth_intermediates("sales", REVENUE_COLUMNS),
+        "_has_ip": pl.col("ip_class1") + pl.col("ip_class2") >= 1,  # null when a count is unknown
+        "_source": pl.col("ip_source").str.to_lowercase(),
+        "_bonus": pl.col("standard_bonus").str.to_lowercase(),
+        "_transfers_unknown": pl.any_horizontal(*(pl.col(c + BAD_SUFFIX) for c in TRANSFER_COLUMNS))
+        | (count == 0),
+        "_transfers_average": (
+            (transfers[0].fill_null(0.0) + transfers[1].fill_null(0.0)) + transfers[2].fill_null(0.0)
+        )
+        / count,
+    }
+    average = pl.col("_transfers_average")
+    transfer_cases = [(pl.col("_transfers_unknown"), TRANSFER_UNKNOWN)]
+    transfer_cases += [(average >= avg - TOLERANCE, (lo, hi)) for avg, lo, hi in TRANSFER_BANDS]
     mgmt = pl.col("rd_mgmt")
     mgmt_given = mgmt.is_not_null() & (mgmt <= RD_MGMT_MAX)
-    mgmt_lo = pl.when(mgmt_given).then(mgmt).otherwise(0.0)
-    mgmt_hi = pl.when(mgmt_given).then(mgmt).otherwise(float(RD_MGMT_MAX))
-    return {
-        "score_min": ip_lo.cast(pl.Float64) + transfers_lo + mgmt_lo + net_lo + sales_lo,
-        "score_max": ip_hi.cast(pl.Float64) + transfers_hi + mgmt_hi + net_hi + sales_hi,
-        "sales_growth": sales_rate,
-        "net_asset_growth": net_rate,
+    ranges = {
+        **_ip_ranges(),
+        **_ranges("transfers", transfer_cases, NONE),
+        **_growth_ranges("net"),
+        **_growth_ranges("sales"),
+        "_mgmt_lo": pl.when(mgmt_given).then(mgmt).otherwise(0.0),
+        "_mgmt_hi": pl.when(mgmt_given).then(mgmt).otherwise(float(RD_MGMT_MAX)),
     }
+    ip_items = ("tech_grade", "support_grade", "quantity", "source", "bonus")
+    ip_parts = {
+        f"_ip_{end}": pl.min_horizontal(
+            pl.col(f"_{ip_items[0]}_{end}")
+            + pl.col(f"_{ip_items[1]}_{end}")
+            + pl.col(f"_{ip_items[2]}_{end}")
+            + pl.col(f"_{ip_items[3]}_{end}")
+            + pl.col(f"_{ip_items[4]}_{end}"),
+            IP_CAP,
+        )
+        for end in ("lo", "hi")
+    }
+    totals = {  # the summation order of innovation_score
+        f"score_{label}": pl.col(f"_ip_{end}")
+        + pl.col(f"_transfers_{end}")
+        + pl.col(f"_mgmt_{end}")
+        + pl.col(f"_net_{end}")
+        + pl.col(f"_sales_{end}")
+        for label, end in (("min", "lo"), ("max", "hi"))
+    }
+    return [
+        intermediates,
+        ranges,
+        ip_parts,
+        {**totals, "sales_growth": pl.col("_sales_rate"), "net_asset_growth": pl.col("_net_rate")},
+    ]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from rules.common import Spec, band, band_expr, parse_frame, parse_record
+from rules.common import Spec, band, band_expr, code_mask_expr, decode_codes, parse_frame, parse_record
 
 __all__ = [
     "FLAG_COLUMNS",
@@ -187,13 +187,13 @@ def evaluate_frame(df: pl.DataFrame) -> pl.DataFrame:
     gates_hold = ~pl.any_horizontal(*(fail for fail, _ in gate_fails))
     by_score = ((total >= PASS_TOTAL) & (staff > 0)).fill_null(False)
     eligible = pl.when(pl.col("any_missing")).then(None).otherwise(gates_hold & (pl.col("direct") | by_score))
-    codes = [pl.when(fail).then(pl.lit(code)) for fail, code in gate_fails]
-    codes += [
-        pl.when(total < PASS_TOTAL).then(pl.lit("SCORE_BELOW_60")),
-        pl.when(staff == 0).then(pl.lit("STAFF_SCORE_ZERO")),
+    reasons = [
+        *gate_fails,
+        (total < PASS_TOTAL, "SCORE_BELOW_60"),
+        (staff == 0, "STAFF_SCORE_ZERO"),
+        *((m, f"MISSING_{c}") for c, m in missing.items()),
     ]
-    codes += [pl.when(m).then(pl.lit(f"MISSING_{c}")) for c, m in missing.items()]
-    return (
+    out = (
         scored.with_columns(eligible=eligible)
         .select(
             "id",
@@ -206,7 +206,8 @@ def evaluate_frame(df: pl.DataFrame) -> pl.DataFrame:
             .then(pl.when(pl.col("direct")).then(pl.lit("direct")).otherwise(pl.lit("score")))
             .otherwise(pl.lit(None, pl.String)),
             points_short=pl.when(total.is_not_null()).then(pl.max_horizontal(PASS_TOTAL - total, 0)),
-            reasons=pl.concat_str(codes, separator=";", ignore_nulls=True),
+            reasons=code_mask_expr([condition for condition, _ in reasons]),
         )
         .collect()
     )
+    return out.with_columns(reasons=decode_codes(out["reasons"], [code for _, code in reasons]))
