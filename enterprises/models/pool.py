@@ -97,9 +97,19 @@ class PoolSourceEntry(BaseModel):
         related_name="source_entries",
         verbose_name=_("enterprise"),
     )
+    # A name match waiting for a person: never merged until confirmed.
+    candidate = models.ForeignKey(
+        Enterprise,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="candidate_entries",
+        verbose_name=_("suggested enterprise"),
+    )
     match = models.CharField(_("match"), max_length=12, choices=MatchStatus.choices)
     detail = models.JSONField(_("listed figures"), default=dict, blank=True)
 
+    # The district of the listed unit, or of the matched or suggested enterprise.
     scope = ScopeSpec(unit="unit", enterprise="enterprise")
 
     class Meta:
