@@ -15,9 +15,8 @@ The engines decide what an unusable value means: ``MISSING_<column>`` for a requ
 input of the innovation score.
 
 Thresholds are fractions as the rules state them (0.10 for 10 %) and are compared as
-``num / den >= threshold − TOLERANCE``. Binary floating point cannot
-hold most decimal figures exactly, so a firm exactly at a threshold can land a hair either side of
-it: 0.7 / 7 gives 0.09999999999999999, and cross-multiplying does no better (100 × 5.1 <
+``num / den >= threshold − TOLERANCE``. Binary floating point cannot hold most decimal figures
+exactly, so a firm exactly at a threshold can land a hair either side of it: 0.7 / 7 gives 0.09999999999999999, and cross-multiplying does no better (100 × 5.1 <
 6 × 85). National-rules.md §1.2 makes lower bounds inclusive, so a ratio within TOLERANCE (1e-9)
 below a threshold counts as reaching it. That is far above rounding noise (about 1e-17 here) and
 far below any real difference in figures kept to 0.0001 万元.
@@ -35,8 +34,8 @@ import polars as pl
 
 __all__ = [
     "BAD_SUFFIX",
-    "TOLERANCE",
     "FALSE_WORDS",
+    "TOLERANCE",
     "TRUE_WORDS",
     "Parsed",
     "Spec",
@@ -44,9 +43,9 @@ __all__ = [
     "band_expr",
     "code_mask_expr",
     "decode_codes",
+    "div_const_expr",
     "is_bad",
     "known",
-    "div_const_expr",
     "meets",
     "meets_expr",
     "one_of_expr",
@@ -59,7 +58,6 @@ __all__ = [
     "tidy",
     "tidy_expr",
     "tri_and",
-    "tri_and_expr",
 ]
 
 # Characters stripped around a value, the same set in both paths (str.strip and polars
@@ -321,15 +319,6 @@ def decode_codes(mask: pl.Series, codes: Sequence[str]) -> pl.Series:
 
 def tidy_expr(value: pl.Expr) -> pl.Expr:
     return div_const_expr((value * 1e6 + 0.5).floor(), 1e6)
-
-
-def tri_and_expr(values: Iterable[pl.Expr]) -> pl.Expr:
-    """Three-valued AND; polars' & on nullable booleans already follows Kleene logic."""
-    values = list(values)
-    result = values[0]
-    for value in values[1:]:
-        result = result & value
-    return result
 
 
 # --- whole records and frames ----------------------------------------------------------------

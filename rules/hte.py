@@ -175,6 +175,16 @@ def _st_gap(st: float, employees: float) -> int:
     return n if meets(st + n, employees + n, ST_MIN) else n + 1
 
 
+def _innovation_status(score: hte_score.InnovationScore) -> bool | None:
+    """§2.1 condition 7: passes when even the lowest score reaches 71, fails when even the highest
+    misses it, else unknown (the experts' choice within the ranges decides)."""
+    if score.score_min >= hte_score.PASS_SCORE:
+        return True
+    if score.score_max < hte_score.PASS_SCORE:
+        return False
+    return None
+
+
 def evaluate(record: dict) -> HteResult:
     """Evaluate one enterprise given as a dict of column -> text (or number, date, None)."""
     p = parse_record(record, SPEC)
@@ -187,6 +197,7 @@ def evaluate(record: dict) -> HteResult:
     if p.flag["incident"] is None:
         missing.add("incident")
 
+    # §2.1 conditions 1–3: registered a year, owns IP, in one of the eight domains.
     registered, applied = p.date["registered"], p.date["apply_date"]
     c1 = (
         None
@@ -196,11 +207,14 @@ def evaluate(record: dict) -> HteResult:
     c2 = None if {"ip_class1", "ip_class2"} & missing else num["ip_class1"] + num["ip_class2"] >= 1
     c3 = p.text["ht_domain"] in HT_DOMAINS
 
+    # §2.1 condition 4.
     st, employees = num["st_staff"], num["employees"]
     c4 = None if st is None or employees is None else meets(st, employees, ST_MIN)
     st_ratio = st / employees if c4 is not None and employees > 0 else None
     st_gap = None if c4 is None else 0 if c4 else _st_gap(st, employees)
 
+    # §2.1 condition 5: R&D over the given years against revenue over the same years, and the
+    # domestic share; three-valued so that a known failure shows even beside an unknown part.
     rd_known = not missing & {*REVENUE_COLUMNS, *RD_COLUMNS}
     rd_threshold = rd_ratio = domestic_ratio = rd_gap = None
     part1 = part2 = None
@@ -222,18 +236,14 @@ def evaluate(record: dict) -> HteResult:
             part2 = meets(domestic, rd_sum, DOMESTIC_MIN)
     c5 = tri_and(part1, part2)
 
+    # §2.1 condition 6.
     ht, total_income = num["ht_income"], num["total_income"]
     c6 = None if ht is None or total_income is None else meets(ht, total_income, HT_INCOME_MIN)
     ht_ratio = ht / total_income if c6 is not None and total_income > 0 else None
 
     score = hte_score.innovation_score(p)
-    c7 = (
-        True
-        if score.score_min >= hte_score.PASS_SCORE
-        else False
-        if score.score_max < hte_score.PASS_SCORE
-        else None
-    )
+    c7 = _innovation_status(score)
+    # §2.1 condition 8. An empty cell is no incident: CONTRACTS.md makes an empty boolean false.
     c8 = None if p.flag["incident"] is None else not p.flag["incident"]
 
     conditions = (c1, c2, c3, c4, c5, c6, c7, c8)

@@ -3,6 +3,9 @@
 Rules: national-rules.md §1; command contract: CONTRACTS.md "kechuang rules tsme". Two paths with
 identical results: `evaluate(record)` for one enterprise and `evaluate_frame(df)` for many.
 Money is in 万元 (2 亿元 = 20000 万元).
+
+A ratio with a zero denominator scores 0: no employees gives no S&T share, and a firm without
+revenue yet is scored on its R&D-to-cost ratio alone.
 """
 
 from __future__ import annotations
