@@ -1,7 +1,14 @@
 """Enterprise registry models, split by sub-domain."""
 
 from enterprises.models.engagement import DemandStatus, FollowUp, TechDemand, Visit
-from enterprises.models.enterprise import HT_DOMAINS, Enterprise, EnterpriseYear, HtDomain
+from enterprises.models.enterprise import (
+    HT_DOMAINS,
+    EditStatus,
+    Enterprise,
+    EnterpriseEdit,
+    EnterpriseYear,
+    HtDomain,
+)
 from enterprises.models.pool import (
     Evaluation,
     EvaluationKind,
@@ -22,6 +29,8 @@ from enterprises.models.status import (
 
 __all__ = [
     "HT_DOMAINS",
+    "EditStatus",
+    "EnterpriseEdit",
     "ApplicationResult",
     "DemandStatus",
     "Enterprise",

@@ -10,7 +10,7 @@ from kechuang.core.models import BaseModel
 from kechuang.core.scope import ScopeSpec
 from org.models import Unit
 
-__all__ = ["HT_DOMAINS", "Enterprise", "EnterpriseYear", "HtDomain"]
+__all__ = ["HT_DOMAINS", "EditStatus", "Enterprise", "EnterpriseEdit", "EnterpriseYear", "HtDomain"]
 
 
 class HtDomain(models.TextChoices):
@@ -97,3 +97,45 @@ class EnterpriseYear(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.year}"
+
+
+class EditStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the district")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Returned")
+
+
+class EnterpriseEdit(BaseModel):
+    """Changes an enterprise proposes to its own file; they apply when its district confirms."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="edits", verbose_name=_("enterprise")
+    )
+    year = models.PositiveSmallIntegerField(_("figures year"), null=True, blank=True)
+    changes = models.JSONField(_("changes"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=EditStatus.choices, default=EditStatus.PENDING
+    )
+    proposed_by = models.ForeignKey(
+        "org.User", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("proposed by")
+    )
+    decided_by = models.ForeignKey(
+        "org.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    scope = ScopeSpec(unit="enterprise__unit", enterprise="enterprise")
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("proposed change")
+        verbose_name_plural = _("proposed changes")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.get_status_display()}"
