@@ -28,5 +28,6 @@ class EnterprisesConfig(AppConfig):
             models.PoolSourceEntry,
             models.Visit,
             models.TechDemand,
+            models.EnterpriseEdit,
         ):
             auditlog.register(model)
