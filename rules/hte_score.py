@@ -118,9 +118,7 @@ def _ip_range(p: Parsed) -> tuple[int, int]:
         source,
         bonus,
     )
-    low = parts[0][0] + parts[1][0] + parts[2][0] + parts[3][0] + parts[4][0]
-    high = parts[0][1] + parts[1][1] + parts[2][1] + parts[3][1] + parts[4][1]
-    return min(IP_CAP, low), min(IP_CAP, high)
+    return min(IP_CAP, sum(lo for lo, _ in parts)), min(IP_CAP, sum(hi for _, hi in parts))
 
 
 def _transfer_range(p: Parsed) -> tuple[int, int]:
@@ -150,8 +148,8 @@ def innovation_score(p: Parsed) -> InnovationScore:
 
 
 # --- vectorised --------------------------------------------------------------------------------
-# Three with_columns stages: intermediates (growth rates, IP presence, average transformations),
-# then each sub-item's (low, high), then the sums. Staging keeps every intermediate computed once;
+# with_columns stages: intermediates (growth rates, IP presence, average transformations), then
+# each sub-item's (low, high), then the capped IP part, then the sums. Staging keeps every intermediate computed once;
 # inside a when-chain a repeated expression would be evaluated again for each branch.
 
 
@@ -260,14 +258,9 @@ def score_stages() -> list[dict[str, pl.Expr]]:
         "_mgmt_hi": pl.when(mgmt_given).then(mgmt).otherwise(float(RD_MGMT_MAX)),
     }
     ip_items = ("tech_grade", "support_grade", "quantity", "source", "bonus")
-    ip_parts = {
+    ip_parts = {  # whole numbers, so the order of the sum does not matter
         f"_ip_{end}": pl.min_horizontal(
-            pl.col(f"_{ip_items[0]}_{end}")
-            + pl.col(f"_{ip_items[1]}_{end}")
-            + pl.col(f"_{ip_items[2]}_{end}")
-            + pl.col(f"_{ip_items[3]}_{end}")
-            + pl.col(f"_{ip_items[4]}_{end}"),
-            IP_CAP,
+            pl.sum_horizontal(*(pl.col(f"_{item}_{end}") for item in ip_items)), IP_CAP
         )
         for end in ("lo", "hi")
     }
