@@ -545,28 +545,32 @@ def figures_frame(
             col("yoy_key").count().over(["indicator", "group"]).cast(pl.Int64).alias("ranked"),
         )
     )
-    flag = lambda condition, code: pl.when(condition).then(pl.lit(code))  # noqa: E731
-    warnings = pl.concat_list(
-        [
-            flag(col("yoy_key") < float(exact_key(th.negative_growth, scale)), "NEGATIVE_GROWTH"),
-            flag(
-                _key_expr(col("growth_drop"), scale) >= float(exact_key(th.growth_drop_pp, scale)),
-                "GROWTH_DROP",
-            ),
-            flag(col("rank") > col("ranked") - th.bottom_rank_places, "BOTTOM_RANK"),
-            flag(
-                (col("kind") == CUMULATIVE)
-                & (
-                    _key_expr(pl.lit(tp) - col("completion"), scale)
-                    >= float(exact_key(th.behind_schedule, scale))
-                ),
-                "BEHIND_SCHEDULE",
-            ),
-            flag(_key_expr(col("forecast") - col("target") * th.at_risk_ratio, scale) < 0.0, "AT_RISK"),
-        ]
-    ).list.drop_nulls()
+    conditions = [
+        col("yoy_key") < float(exact_key(th.negative_growth, scale)),
+        _key_expr(col("growth_drop"), scale) >= float(exact_key(th.growth_drop_pp, scale)),
+        col("rank") > col("ranked") - th.bottom_rank_places,
+        (col("kind") == CUMULATIVE)
+        & (_key_expr(pl.lit(tp) - col("completion"), scale) >= float(exact_key(th.behind_schedule, scale))),
+        _key_expr(col("forecast") - col("target") * th.at_risk_ratio, scale) < 0.0,
+    ]
+    # Warnings as a 5-bit mask, then one join with the 32 possible lists: building a list per row
+    # with concat_list is several times slower. A null condition (a null input) raises nothing.
+    mask = pl.sum_horizontal(
+        [c.fill_null(False).cast(pl.Int32) * (1 << bit) for bit, c in enumerate(conditions)]
+    ).alias("mask")
+    lists = pl.DataFrame(
+        {
+            "mask": list(range(1 << len(WARNINGS))),
+            "warnings": [
+                [w for bit, w in enumerate(WARNINGS) if m >> bit & 1] for m in range(1 << len(WARNINGS))
+            ],
+        },
+        schema={"mask": pl.Int32, "warnings": pl.List(pl.String)},
+    ).lazy()
     return (
-        rows.select(
+        rows.with_columns(mask)
+        .join(lists, on="mask", how="left")
+        .select(
             "unit",
             "indicator",
             "target",
@@ -577,7 +581,7 @@ def figures_frame(
             "growth_drop",
             "rank",
             "forecast",
-            warnings.alias("warnings"),
+            "warnings",
         )
         .sort(["unit", "indicator"])
         .collect()
