@@ -52,8 +52,9 @@ def inner_check_ok(code: str) -> bool:
     return org[8] == expected
 
 
-# Value of each ASCII code point in CHARSET, −1 for the rest; other code points are never valid.
-_ASCII_VALUE = np.full(128, -1, dtype=np.int16)
+# Value of each ASCII code point in CHARSET, −1 for the rest; index 128 stands for every code
+# point above ASCII, none of which is valid.
+_ASCII_VALUE = np.full(129, -1, dtype=np.int8)
 for _value, _char in enumerate(CHARSET):
     _ASCII_VALUE[ord(_char)] = _value
 _WEIGHTS = np.array(WEIGHTS, dtype=np.int32)
@@ -67,11 +68,11 @@ def validate_batch(codes: Iterable[str | None]) -> tuple[np.ndarray, np.ndarray]
     lengths = np.fromiter(map(len, codes), dtype=np.int64, count=n)
     # Fixed-width UCS-4 (longer codes are cut, but they already fail on LENGTH), one row per code.
     points = np.array(codes, dtype="<U18").view(np.uint32).reshape(n, 18)
-    values = np.where(points < 128, _ASCII_VALUE[np.minimum(points, 127)], -1)
+    values = _ASCII_VALUE[np.minimum(points, 128)]
     # §5.2: every character in CHARSET, positions 3–8 (registration area code) digits only.
     charset_ok = (values >= 0).all(axis=1) & (values[:, 2:8] < 10).all(axis=1)
     # §5.2: C18 = CHARSET[(31 − Σ value × weight mod 31) mod 31].
-    total = (values[:, :17].astype(np.int32) * _WEIGHTS).sum(axis=1)
+    total = values[:, :17].astype(np.int32) @ _WEIGHTS
     check_ok = (31 - total % 31) % 31 == values[:, 17]
     reasons = np.where(
         lengths != 18,
