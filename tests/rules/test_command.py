@@ -202,3 +202,22 @@ def test_console_script_exit_codes(tmp_path):
     evaluated = _console(["tsme", "--input", str(source), "--output", str(tmp_path / "out.csv")], tmp_path)
     assert evaluated.returncode == 0, evaluated.stderr
     assert read_csv(tmp_path / "out.csv")[1:] == TSME_EXPECTED
+
+
+def test_header_only_file_gives_header_only_output(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text(HTE_HEADER + "\n", encoding="utf-8")
+    rules("hte", "--input", source, "--output", tmp_path / "out.csv")
+    assert read_csv(tmp_path / "out.csv") == [list(hte.OUTPUT_COLUMNS)]
+
+
+def test_optional_columns_may_be_absent_without_a_note(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text(
+        "\n".join([TSME_HEADER.rsplit(",", 2)[0], *(r.rsplit(",", 2)[0] for r in TSME_ROWS[:2])]),
+        encoding="utf-8",
+    )
+    err = io.StringIO()
+    call_command("rules", "tsme", "--input", str(source), "--output", str(tmp_path / "o.csv"), stderr=err)
+    assert err.getvalue() == ""
+    assert read_csv(tmp_path / "o.csv")[1:] == TSME_EXPECTED[:2]

@@ -52,21 +52,17 @@ class Command(BaseCommand):
             table = read_table(options["input"], aliases=aliases)
         except TableError as exc:
             raise CommandError(str(exc)) from exc
-        absent = [c for c in engine.INPUT_COLUMNS if c not in table.labels]
+        absent = [c for c in engine.REQUIRED_COLUMNS if c not in table.labels]
         if absent:
             # Not fatal: the contract wants one output row per input row, so an absent column is
-            # empty in every row and its MISSING_<column> reason says so where it matters.
+            # empty in every row and its MISSING_<column> reason says so.
             self.stderr.write(f"note: no column(s) {', '.join(absent)}; treated as empty")
+        present = [c for c in engine.INPUT_COLUMNS if c in table.labels]
         frame = pl.DataFrame(
-            {
-                c: [values.get(c, "") for _, values in table.rows]
-                for c in engine.INPUT_COLUMNS
-                if c not in absent
-            },
-            schema={c: pl.String for c in engine.INPUT_COLUMNS if c not in absent},
+            {c: [values[c] for _, values in table.rows] for c in present},
+            schema=dict.fromkeys(present, pl.String),
         )
         result = engine.evaluate_frame(frame)
-        result = result.with_columns(pl.col("reasons").fill_null(""))
         rows = ([_cell(v) for v in row] for row in result.iter_rows())
         try:
             write_table(options["output"], engine.OUTPUT_COLUMNS, rows)
