@@ -1,5 +1,6 @@
 """Enterprise registry models, split by sub-domain."""
 
+from enterprises.models.crosscheck import CrosscheckFlag, CrosscheckFollowUp, CrosscheckStatus
 from enterprises.models.engagement import DemandStatus, FollowUp, TechDemand, Visit
 from enterprises.models.enterprise import (
     HT_DOMAINS,
@@ -32,6 +33,9 @@ __all__ = [
     "EditStatus",
     "EnterpriseEdit",
     "ApplicationResult",
+    "CrosscheckFlag",
+    "CrosscheckFollowUp",
+    "CrosscheckStatus",
     "DemandStatus",
     "Enterprise",
     "EnterpriseYear",
