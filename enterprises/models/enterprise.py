@@ -55,6 +55,11 @@ class Enterprise(BaseModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("enterprise_detail", args=[self.pk])
+
 
 def _amount(label):
     return models.DecimalField(

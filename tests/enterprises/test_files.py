@@ -1,0 +1,166 @@
+"""The enterprise file: proposals confirmed by the district, direct edits, self-evaluation, export."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from python_calamine import CalamineWorkbook
+
+from enterprises.models import EditStatus, EnterpriseEdit, EnterpriseYear, Evaluation
+from kechuang.core.models import Event, EventAction
+
+
+def login(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+FIGURES = {
+    "year-year": "2022",
+    "year-employees": "100",
+    "year-st_staff": "12",
+    "year-revenue": "3000",
+    "year-total_income": "3100",
+    "year-total_cost": "2600",
+    "year-total_assets": "5000",
+    "year-net_assets": "2000",
+    "year-rd_expense": "150",
+    "year-rd_domestic": "150",
+    "year-ht_income": "2000",
+    "year-ip_class1": "1",
+    "year-ip_class2": "3",
+    "year-transformations": "2",
+}
+
+
+@pytest.mark.django_db
+def test_enterprise_proposes_and_district_confirms(users, enterprises):
+    ent = enterprises["bijiang"]
+    me = login(users["enterprise"])
+    response = me.post(f"/enterprises/{ent.pk}/edit/", {"file-address": "碧江区新路1号", **FIGURES})
+    assert response.status_code == 302
+    edit = EnterpriseEdit.objects.get()
+    assert edit.status == EditStatus.PENDING and edit.changes["address"] == "碧江区新路1号"
+    ent.refresh_from_db()
+    assert ent.address == "" and not EnterpriseYear.objects.exists()  # nothing applied yet
+    # the enterprise cannot decide on its own proposal
+    assert me.post(f"/enterprises/changes/{edit.pk}/decide/", {"decision": "confirm"}).status_code == 404
+    district = login(users["district"])
+    assert "碧江区新路1号" in district.get("/enterprises/changes/").content.decode()
+    district.post(f"/enterprises/changes/{edit.pk}/decide/", {"decision": "confirm"})
+    ent.refresh_from_db()
+    assert ent.address == "碧江区新路1号"
+    year = EnterpriseYear.objects.get(enterprise=ent, year=2022)
+    assert year.st_staff == 12 and year.revenue == Decimal("3000")
+    assert Event.objects.filter(action=EventAction.WORKFLOW, message="file change confirmed").exists()
+
+
+@pytest.mark.django_db
+def test_return_needs_a_reason(users, enterprises):
+    ent = enterprises["bijiang"]
+    login(users["enterprise"]).post(
+        f"/enterprises/{ent.pk}/edit/", {"file-address": "x路", "year-year": "2022"}
+    )
+    edit = EnterpriseEdit.objects.get()
+    district = login(users["district"])
+    district.post(f"/enterprises/changes/{edit.pk}/decide/", {"decision": "reject", "reason": ""})
+    edit.refresh_from_db()
+    assert edit.status == EditStatus.PENDING
+    district.post(f"/enterprises/changes/{edit.pk}/decide/", {"decision": "reject", "reason": "地址不实"})
+    edit.refresh_from_db()
+    assert edit.status == EditStatus.REJECTED and edit.reason == "地址不实"
+
+
+@pytest.mark.django_db
+def test_form_errors_name_the_field(users, enterprises):
+    ent = enterprises["bijiang"]
+    body = (
+        login(users["district"])
+        .post(
+            f"/enterprises/{ent.pk}/edit/", {**FIGURES, "year-st_staff": "200", "file-founded": "2999-01-01"}
+        )
+        .content.decode()
+    )
+    assert "科技人员不能多于职工总数" in body or "S&amp;T staff cannot outnumber employees." in body
+    assert not EnterpriseYear.objects.exists()
+
+
+@pytest.mark.django_db
+def test_district_edits_directly_and_the_change_is_audited(users, enterprises):
+    from auditlog.models import LogEntry
+
+    ent = enterprises["bijiang"]
+    login(users["district"]).post(
+        f"/enterprises/{ent.pk}/edit/", {"file-contact_phone": "0856-1234567", **FIGURES}
+    )
+    ent.refresh_from_db()
+    assert ent.contact_phone == "0856-1234567"
+    assert not EnterpriseEdit.objects.exists()
+    assert LogEntry.objects.get_for_object(ent).filter(changes__icontains="contact_phone").exists()
+
+
+@pytest.mark.django_db
+def test_self_evaluation_shows_the_gap_in_plain_words(users, enterprises):
+    import datetime as dt
+
+    ent = enterprises["bijiang"]
+    ent.founded = dt.date(2015, 1, 1)
+    ent.ht_domain = "新材料"
+    ent.save()
+    for year, revenue, rd in ((2020, 2000, 60), (2021, 2500, 80), (2022, 3000, 100)):
+        EnterpriseYear.objects.create(
+            enterprise=ent,
+            year=year,
+            employees=100,
+            st_staff=12,
+            revenue=revenue,
+            total_income=revenue,
+            total_cost=revenue,
+            total_assets=4000,
+            rd_expense=rd,
+            rd_domestic=rd,
+            ht_income=revenue * 0.7,
+            ip_class1=1,
+            ip_class2=3,
+        )
+    me = login(users["enterprise"])
+    me.post(f"/enterprises/{ent.pk}/evaluate/", {"year": "2023"})
+    hte = Evaluation.objects.get(enterprise=ent, kind="hte", year=2023)
+    # Σrd = 240 over Σrevenue = 7500 → 3.2 %; revenue_3 = 3000 ≤ 5000 → threshold 5 %;
+    # the gap is 0.05 × 7500 − 240 = 135 万元.
+    assert hte.result["c5"] == "fail" and abs(hte.result["rd_gap"] - 135) < 1e-6
+    body = me.get(f"/enterprises/{ent.pk}/").content.decode()
+    assert "135" in body and "3.20%" in body
+
+
+@pytest.mark.django_db
+def test_export_is_scoped_and_neutralised(users, enterprises):
+    ent = enterprises["bijiang"]
+    ent.address = '=HYPERLINK("http://x")'
+    ent.save()
+    response = login(users["district"]).get("/enterprises/export.xlsx")
+    data = b"".join(response.streaming_content)
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+    assert len(sheet) == 2 and sheet[1][0] == ent.uscc  # the 万山 enterprise is not exported
+    assert sheet[1][6].startswith("'=")
+    assert Event.objects.filter(action=EventAction.EXPORT).count() == 1
+
+
+@pytest.mark.django_db
+def test_list_filters(users, enterprises):
+    import datetime as dt
+
+    from enterprises.models import HteCertificate
+
+    HteCertificate.objects.create(
+        enterprise=enterprises["wanshan"],
+        number="GR2022520001",
+        issued=dt.date(2022, 1, 1),
+        expires=dt.date(2099, 1, 1),
+    )
+    body = login(users["staff"]).get("/enterprises/?status=hte").content.decode()
+    assert "万山测试企业" in body and "碧江测试企业" not in body
