@@ -119,7 +119,17 @@ def plan_load(path: Path | str = BUNDLED_PLAN, *, actor=None) -> LoadResult:
                 tally[outcome] += 1
 
         city = Unit.objects.get(code=CITY_CODE)
+        # A target imported or entered since is the bureau's later word (CONTRACTS.md: an imported
+        # target replaces the plan's); reloading the plan leaves it alone.
+        replaced = set(
+            Target.objects.filter(year=spec.year, unit=city)
+            .exclude(origin=TargetOrigin.PLAN)
+            .values_list("indicator__code", flat=True)
+        )
         for t in spec.targets:
+            if t.indicator in replaced:
+                tally["unchanged"] += 1
+                continue
             _obj, outcome = model_upsert(
                 Target,
                 {"year": spec.year, "unit": city, "indicator": indicators[t.indicator]},

@@ -129,3 +129,15 @@ def test_number_filters():
     assert pct(Decimal("0.065")) == "6.5%" and pct(Decimal("0.200000")) == "20%"
     assert num(Decimal("316.0000")) == "316" and num(Decimal("8.6200")) == "8.62" and num(None) == "—"
     assert num(Decimal("1E+2")) == "100"
+
+
+@pytest.mark.django_db
+def test_reloading_keeps_an_imported_city_target(plan):
+    from plan.models import TargetOrigin
+
+    target = Target.objects.get(year=2023, unit__code="520600", indicator__code="HT_OUTPUT")
+    target.value, target.origin = Decimal("350"), TargetOrigin.IMPORT
+    target.save()
+    result = plan_load()
+    assert not result.changed
+    assert Target.objects.get(pk=target.pk).value == Decimal("350")
