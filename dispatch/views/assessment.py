@@ -1,0 +1,3 @@
+"""assessment pages."""
+
+urlpatterns: list = []

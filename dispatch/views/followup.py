@@ -1,0 +1,3 @@
+"""followup pages."""
+
+urlpatterns: list = []

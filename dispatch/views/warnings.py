@@ -1,0 +1,3 @@
+"""warnings pages."""
+
+urlpatterns: list = []
