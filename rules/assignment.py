@@ -185,7 +185,8 @@ def assign(
     shortages = [Shortage("eligible", (props[i].id,), k, int(eligible[i])) for i in few]
 
     flow = _Flow(graph, k, keep, candidates, _pick_method(method))
-    flow.solve()
+    if keep.any():
+        flow.solve()
     uncovered = [i for i in range(len(props)) if flow.art[i] > 0]
     if shortages or uncovered:
         shortages.extend(flow.hall_groups(uncovered))
@@ -261,6 +262,10 @@ def _check_unique(ids: list[str], what: str) -> None:
         seen.add(i)
 
 
+class _LPFailed(Exception):
+    pass
+
+
 class _Graph:
     """Allowed pairs and exact integer weights w = affinity × D as dense P × E arrays."""
 
@@ -308,7 +313,8 @@ class _Graph:
 
 
 class _Flow:
-    """Successive shortest paths on a growing sparse subgraph, priced against the full graph."""
+    """Min-cost flow on a growing sparse subgraph, priced against the full graph. Nodes are
+    numbered proposals 0..P−1, experts P..P+E−1, then the sink T."""
 
     def __init__(self, graph: _Graph, k: int, keep: np.ndarray, candidates: int | None, method: str):
         self.g = graph
@@ -322,20 +328,21 @@ class _Flow:
         # "cover as much as possible" strictly before "maximise affinity".
         self.M = graph.scale * k * n_p + 1
         self.load = graph.load
-        self.used = [0] * n_e  # flow on e→T
-        self.art = [0] * n_p  # flow on the artificial p→T
-        self.excess = [k if keep[i] else 0 for i in range(n_p)]
-        self.tdef = k * int(keep.sum())  # demand still open at T
-        self.assigned: list[dict[int, int]] = [{} for _ in range(n_p)]  # p -> {e: w}
-        self.users: list[dict[int, int]] = [{} for _ in range(n_e)]  # e -> {p: w}
         self.cand: list[dict[int, int]] = [{} for _ in range(n_p)]  # p -> {e: w} in the subgraph
         self.in_cand = np.zeros((n_p, n_e), dtype=bool)
         self.stats = {"rounds": 0, "searches": 0, "arcs": 0}
         width = candidates if candidates is not None else 2 * k + 5
         self._seed(max(width, 1))
-        self.pi = [0] * (n_p + n_e + 1)
-        for i in range(n_p):
-            self.pi[i] = max(self.cand[i].values(), default=0)
+        # The flow: p -> {e: w} and e -> {p: w} for assigned pairs, flow on e→T (used) and on the
+        # artificial p→T (art), supply left at each proposal (excess) and demand left at T (tdef).
+        self.assigned: list[dict[int, int]]
+        self.users: list[dict[int, int]]
+        self.used: list[int]
+        self.art: list[int]
+        self.excess: list[int]
+        self.tdef: int
+        self.pi: list[int]  # node potentials: proposals, experts, then T
+        self._restart()
 
     # -- subgraph -------------------------------------------------------------------------------
     def _seed(self, width: int) -> None:
@@ -368,8 +375,7 @@ class _Flow:
     # -- solving --------------------------------------------------------------------------------
     def solve(self) -> None:
         if self.method == "lp":
-            self._solve_lp()
-            self._settle_potentials()
+            self._solve_lp_or_fall_back()
         else:
             self._route()
         while True:
@@ -379,12 +385,35 @@ class _Flow:
                 return
             touched = self._add(violated)
             if self.method == "lp":
-                self._solve_lp()
-                self._settle_potentials()
+                self._solve_lp_or_fall_back()
             else:
                 for i in touched:
                     self._reopen(i)
                 self._route()
+
+    def _solve_lp_or_fall_back(self) -> None:
+        try:
+            self._solve_lp()
+        except _LPFailed as exc:
+            # HiGHS gave up (limits, numerical trouble): solve this and later rounds exactly
+            # in pure Python instead, from an empty flow.
+            self.stats["lp_failed"] = str(exc)
+            self.method = "ssp"
+            self._restart()
+            self._route()
+            return
+        self._settle_potentials()
+
+    def _restart(self) -> None:
+        """Empty flow with potentials fit for it: π(p) = its best arc, π(e) = π(T) = 0."""
+        n_p, n_e, k = self.n_p, self.n_e, self.k
+        self.assigned = [{} for _ in range(n_p)]
+        self.users = [{} for _ in range(n_e)]
+        self.used = [0] * n_e
+        self.art = [0] * n_p
+        self.excess = [k if self.keep[i] else 0 for i in range(n_p)]
+        self.tdef = k * int(self.keep.sum())
+        self.pi = [max(c.values(), default=0) for c in self.cand] + [0] * (n_e + 1)
 
     def _route(self) -> None:
         # Round-robin one unit at a time, so no proposal takes every contested expert first.
@@ -587,10 +616,10 @@ class _Flow:
             method="highs-ds",
         )
         if res.status != 0:
-            raise AssertionError(f"HiGHS failed on a feasible LP: {res.message}")
+            raise _LPFailed(res.message)
         x = np.rint(res.x).astype(np.int64)
         if np.abs(res.x - x).max(initial=0) > 1e-6:
-            raise AssertionError("HiGHS returned a non-basic solution")
+            raise _LPFailed("the solution is not integral")
         self.assigned = [{} for _ in range(n_p)]
         self.users = [{} for _ in range(n_e)]
         self.used = [0] * n_e
@@ -604,9 +633,9 @@ class _Flow:
         self.tdef = 0
         for i in np.nonzero(self.keep)[0].tolist():
             if len(self.assigned[i]) + self.art[i] != k:
-                raise AssertionError("HiGHS solution does not cover a proposal exactly")
+                raise _LPFailed("the solution does not cover a proposal exactly")
         if any(u > cap for u, cap in zip(self.used, self.load, strict=True)):
-            raise AssertionError("HiGHS solution exceeds a max_load")
+            raise _LPFailed("the solution exceeds a max_load")
         # Starting labels from the duals (π(p) = −y_p·D, π(e) = z_e·D); only a warm start.
         y = res.eqlin.marginals
         z = res.ineqlin.marginals

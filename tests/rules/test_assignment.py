@@ -375,6 +375,25 @@ def test_label_correcting_cancels_a_negative_cycle():
     assert flow._price() is None
 
 
+def test_a_failed_lp_falls_back_to_the_exact_pure_python_path(monkeypatch):
+    def give_up(self):
+        raise engine._LPFailed("iteration limit")
+
+    monkeypatch.setattr(engine._Flow, "_solve_lp", give_up)
+    instance = random_instance(random.Random(12), n_p=8, n_e=7, k=2)  # a feasible one
+    result = assign(*instance[:3], instance[3], method="lp")
+    assert result.stats["lp_failed"] == "iteration limit"
+    assert result.total == flow_oracle(*instance)
+
+
+def test_edge_cases():
+    assert assign([], [], [], 3).pairs == []
+    assert assign([P("P1", "", "a")], [E("E1", "", "a", 1)], [], 0).pairs == []
+    with pytest.raises(InfeasibleAssignment) as info:
+        assign([P("P1", "", "a")], [], [], 1)
+    assert info.value.proposals == ("P1",)
+
+
 # -- the command --------------------------------------------------------------------------------
 def write_csv(path: Path, header: str, rows: list[str], encoding="utf-8") -> Path:
     path.write_text("\n".join([header, *rows]) + "\n", encoding=encoding)
