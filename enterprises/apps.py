@@ -8,6 +8,7 @@ class EnterprisesConfig(AppConfig):
     name = "enterprises"
     nav = [
         NavItem("enterprise_list", _("Enterprises"), 30),
+        NavItem("pool_home", _("Cultivation pool"), 32, roles=frozenset({"staff", "district", "leader"})),
         NavItem("enterprise_edit_list", _("Proposed changes"), 31, roles=frozenset({"staff", "district"})),
     ]
     verbose_name = _("Enterprises")

@@ -183,3 +183,6 @@ class EnterpriseImporter(Importer):
             "changed_enterprises": len(changed),
         }
         return len(creates), len(updates)
+
+# The other enterprise lists register themselves when imported.
+from enterprises import importers_pool, importers_status  # noqa: E402, F401

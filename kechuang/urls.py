@@ -18,6 +18,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("audit/", core_views.audit_search, name="audit"),
     path("imports/", include("kechuang.core.imports.urls")),
+    path("jobs/<uuid:job_id>/", core_views.job_detail, name="job_detail"),
     path("api/v1/", api.urls),
 ]
 

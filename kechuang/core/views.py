@@ -86,3 +86,17 @@ def audit_search(request):
             "roles": Role,
         },
     )
+
+
+@require_safe
+@login_required
+def job_detail(request, job_id):
+    """Progress of a long job, polled by the page; only its owner (or the admin) sees it."""
+    from kechuang.core.models import Job, JobStatus
+
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None or (job.owner_id != request.user.pk and not scope_of(request.user).is_admin):
+        raise Http404
+    running = job.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+    template = "core/job_panel.html" if request.headers.get("HX-Request") else "core/job.html"
+    return render(request, template, {"job": job, "running": running})

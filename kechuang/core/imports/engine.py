@@ -98,6 +98,9 @@ class Importer:
 
     kind: ClassVar[str]
     label: ClassVar[str]
+    # Whether district staff may use it (rows are then checked against their scope); by default
+    # the lists with a `unit` column.
+    district_allowed: ClassVar[bool | None] = None
 
     def __init__(self) -> None:
         self.columns: list[Column] = self.build_columns()
@@ -127,6 +130,11 @@ class Importer:
             for r in rows
             if r.values.get("unit") is not None and r.values["unit"].pk not in scope.unit_ids
         ]
+
+    def for_districts(self) -> bool:
+        if self.district_allowed is not None:
+            return self.district_allowed
+        return any(c.name == "unit" for c in self.columns)
 
     def aliases(self) -> dict[str, tuple[str, ...]]:
         return {c.name: (c.label, *c.aliases) for c in self.columns}

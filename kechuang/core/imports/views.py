@@ -33,7 +33,7 @@ def _kinds_for(user) -> dict:
     kinds = {}
     for kind, cls in registered_kinds().items():
         importer = cls()
-        if scope.sees_all(CHANGE) or (scope.unit_ids and any(c.name == "unit" for c in importer.columns)):
+        if scope.sees_all(CHANGE) or (scope.unit_ids and importer.for_districts()):
             kinds[kind] = importer
     return kinds
 
