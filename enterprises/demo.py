@@ -5,9 +5,21 @@ code with a correct GB 11714 check + the GB 32100 check character."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
-from enterprises.models import HT_DOMAINS, Enterprise, EnterpriseYear
+from enterprises.models import (
+    HT_DOMAINS,
+    ApplicationResult,
+    Enterprise,
+    EnterpriseYear,
+    HteApplication,
+    HteCertificate,
+    RdDeduction,
+    Subsidy,
+    SubsidyKind,
+    TsmeRegistration,
+)
 from org.models import Unit
 from rules.uscc import CHARSET, check_char
 
@@ -130,4 +142,87 @@ def build(rng, password_hash: str | None = None) -> dict[str, int]:
                     )
                 )
     EnterpriseYear.objects.bulk_create(years, batch_size=500)
-    return {"enterprises": count, "enterprise_years": len(years)}
+    counts = {"enterprises": count, "enterprise_years": len(years)}
+    counts.update(_status_history(rng))
+    return counts
+
+
+def _day(rng, year: int, first_month: int = 1, last_month: int = 12) -> dt.date:
+    return dt.date(year, rng.randint(first_month, last_month), rng.randint(1, 28))
+
+
+def _status_history(rng) -> dict[str, int]:
+    """Certificates, applications, registrations, subsidies and claims for a 2023 campaign:
+    about 30 HTE applications with 18 recognitions city-wide, 35 tech-SME registrations, and a
+    pool derived from them and evaluated."""
+    from enterprises.services.evaluation import pool_evaluate
+    from enterprises.services.pool import pool_derive
+
+    tech = list(Enterprise.objects.exclude(ht_domain="").order_by("id"))
+    others = list(Enterprise.objects.filter(ht_domain="").order_by("id"))
+    rng.shuffle(tech)
+    certs = apps = regs = subsidies = claims = 0
+    # Certificates issued 2019–2021: some expire in 2022 or 2023 (re-recognition, expired).
+    for i, ent in enumerate(tech[:45]):
+        issued = _day(rng, 2019 + i % 3, 10, 12)
+        HteCertificate.objects.create(
+            enterprise=ent,
+            number=f"GR{issued.year}52{i + 1:06d}",
+            issued=issued,
+            expires=issued.replace(year=issued.year + 3),
+        )
+        certs += 1
+    # 2022 applicants: a few failed and come back through the pool.
+    for ent in tech[45:60]:
+        failed = rng.random() < 0.4
+        HteApplication.objects.create(
+            enterprise=ent,
+            year=2022,
+            applied_on=_day(rng, 2022, 5, 7),
+            result=ApplicationResult.FAILED if failed else ApplicationResult.RECOGNIZED,
+            result_on=_day(rng, 2022, 11, 12),
+        )
+        apps += 1
+    # 2023: applications filed May–August; results in November–December for most.
+    for n, ent in enumerate(tech[60:88]):
+        result = ApplicationResult.RECOGNIZED if n % 3 != 2 else ApplicationResult.FAILED
+        decided = n < 24
+        HteApplication.objects.create(
+            enterprise=ent,
+            year=2023,
+            applied_on=_day(rng, 2023, 5, 8),
+            result=result if decided else ApplicationResult.PENDING,
+            result_on=_day(rng, 2023, 11, 12) if decided else None,
+        )
+        apps += 1
+    for n, ent in enumerate([*tech[88:118], *others[:8]]):
+        TsmeRegistration.objects.create(
+            enterprise=ent,
+            year=2023,
+            number=f"2023{ent.unit.code[:6]}A{n:07d}",
+            registered_on=_day(rng, 2023, 3, 10),
+        )
+        regs += 1
+    for ent in [*tech[118:140], *others[8:20]]:
+        Subsidy.objects.create(
+            enterprise=ent,
+            year=2022,
+            kind=SubsidyKind.RD_SUPPORT,
+            amount=_money(rng.uniform(5, 60)),
+            granted_on=_day(rng, 2022, 9, 12),
+        )
+        subsidies += 1
+        if rng.random() < 0.8:
+            RdDeduction.objects.create(enterprise=ent, year=2022, amount=_money(rng.uniform(50, 900)))
+            claims += 1
+    pool = pool_derive(actor=None, year=2023)
+    evaluated = pool_evaluate(actor=None, year=2023)
+    return {
+        "hte_certificates": certs,
+        "hte_applications": apps,
+        "tsme_registrations": regs,
+        "subsidies": subsidies,
+        "rd_deductions": claims,
+        "pool_members": pool["members"],
+        "pool_evaluated": evaluated["members"],
+    }
