@@ -386,6 +386,24 @@ def test_a_failed_lp_falls_back_to_the_exact_pure_python_path(monkeypatch):
     assert result.total == flow_oracle(*instance)
 
 
+@pytest.mark.parametrize("method", METHODS)
+def test_huge_common_denominator_stays_exact(method):
+    # Unions of up to ~100 tags make the common denominator far exceed int64: exact Python ints.
+    rng = random.Random(5)
+    names = [f"t{i}" for i in range(120)]
+    proposals = [
+        P(f"p{i}", f"o{rng.randrange(3)}", ";".join(rng.sample(names, rng.randint(1, 60)))) for i in range(8)
+    ]
+    experts = [
+        E(f"e{j}", f"o{rng.randrange(3)}", ";".join(rng.sample(names, rng.randint(1, 60))), 3)
+        for j in range(7)
+    ]
+    graph = engine._Graph(proposals, experts, set())
+    assert graph.scale >= 2**63 and graph.weight.dtype == object
+    result = assign(proposals, experts, [], 2, method=method)
+    assert result.total == flow_oracle(proposals, experts, [], 2)
+
+
 def test_edge_cases():
     assert assign([], [], [], 3).pairs == []
     assert assign([P("P1", "", "a")], [E("E1", "", "a", 1)], [], 0).pairs == []

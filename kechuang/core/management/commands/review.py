@@ -9,6 +9,7 @@ names the proposals that cannot be covered, says why, writes nothing and exits n
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -84,9 +85,10 @@ class Command(BaseCommand):
                 + ", ".join(exc.proposals)
             ) from exc
 
-        # The nearest double to the exact Jaccard value: a plain decimal (≥ 1e-4, so never in
-        # exponent form) that sums back to the optimum within rounding.
-        rows = ((p.proposal, p.expert, float(p.affinity)) for p in result.pairs)
+        as_text = not options["output"].lower().endswith(".xlsx")
+        rows = (
+            (p.proposal, p.expert, _plain(p.affinity) if as_text else float(p.affinity)) for p in result.pairs
+        )
         try:
             write_table(options["output"], OUTPUT_COLUMNS, rows)
         except OSError as exc:
@@ -162,6 +164,15 @@ class Command(BaseCommand):
             if ok:
                 out.append((v["expert"], v["proposal"]))
         return out
+
+
+def _plain(value: Fraction) -> str:
+    """The nearest double to the exact value, as a plain decimal (never exponent form): the
+    shortest text that reads back as that double, so the sum stays the optimum within rounding."""
+    text = repr(float(value))
+    if "e" in text:
+        text = f"{float(value):.20f}".rstrip("0")
+    return text
 
 
 def _name(path: str) -> str:
