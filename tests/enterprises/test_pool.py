@@ -186,3 +186,10 @@ def test_pool_page_ranks_by_closeness(enterprises, users):
     page = district.get("/enterprises/pool/2023/").content.decode()
     assert "碧江测试企业" in page and "万山测试企业" not in page
     assert Enterprise.objects.count() == 2
+
+
+def test_the_model_and_the_rule_name_the_same_eight_domains():
+    from enterprises.models import HtDomain
+    from rules import hte
+
+    assert tuple(HtDomain.values) == hte.HT_DOMAINS
