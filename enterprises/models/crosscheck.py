@@ -18,7 +18,7 @@ __all__ = ["CrosscheckFlag", "CrosscheckFollowUp", "CrosscheckStatus"]
 class CrosscheckFlag(models.TextChoices):
     """The codes of rules/rd_crosscheck.py."""
 
-    NOT_REPORTED = "not_reported", _("Not reported")
+    NOT_REPORTED = "not_reported", _("Not reported to statistics")
     UNDER_REPORTED = "under_reported", _("Under-reported")
     MISSING = "missing", _("Missing from statistics")
 
