@@ -404,6 +404,27 @@ def test_huge_common_denominator_stays_exact(method):
     assert result.total == flow_oracle(proposals, experts, [], 2)
 
 
+def test_a_fractional_lp_answer_is_refused_and_retried(monkeypatch):
+    import scipy.optimize
+
+    real = scipy.optimize.linprog
+    methods = []
+
+    def linprog(*args, method, **kwargs):
+        methods.append(method)
+        res = real(*args, method=method, **kwargs)
+        if method == "highs-ipm":
+            res.x = res.x * 0.5  # what a non-basic interior point would look like
+        return res
+
+    monkeypatch.setattr(scipy.optimize, "linprog", linprog)
+    instance = random_instance(random.Random(12), n_p=8, n_e=7, k=2)
+    result = assign(*instance[:3], instance[3], method="lp")
+    assert methods[:2] == ["highs-ipm", "highs-ds"]
+    assert "lp_failed" not in result.stats
+    assert result.total == flow_oracle(*instance)
+
+
 def test_edge_cases():
     assert assign([], [], [], 3).pairs == []
     assert assign([P("P1", "", "a")], [E("E1", "", "a", 1)], [], 0).pairs == []
