@@ -35,3 +35,15 @@ def _app_urls():
 
 
 urlpatterns += list(_app_urls())
+
+
+def server_error(request):
+    """A plain 500 page (no template context processors that could fail again) with the request id."""
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    body = loader.get_template("500.html").render({"request_id": getattr(request, "request_id", "-")})
+    return HttpResponseServerError(body)
+
+
+handler500 = server_error

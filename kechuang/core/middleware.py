@@ -7,7 +7,13 @@ import logging
 import re
 import uuid
 
-__all__ = ["ChineseByDefaultMiddleware", "RequestIdLogFilter", "RequestIdMiddleware", "current_request_id"]
+__all__ = [
+    "ChineseByDefaultMiddleware",
+    "RequestIdLogFilter",
+    "RequestIdMiddleware",
+    "SessionLifetimeMiddleware",
+    "current_request_id",
+]
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _VALID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -53,4 +59,25 @@ class ChineseByDefaultMiddleware:
 
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
+
+
+class SessionLifetimeMiddleware:
+    """Ends a session SESSION_ABSOLUTE_SECONDS after login however active it stays (ASVS 7.3.2);
+    the idle timeout is SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        import time
+
+        from django.conf import settings
+        from django.contrib.auth import logout
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            started = request.session.setdefault("login_at", int(time.time()))
+            if time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
         return self.get_response(request)
