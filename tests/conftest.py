@@ -11,8 +11,10 @@ PASSWORD = "Test-password-2023"
 
 @pytest.fixture(autouse=True)
 def _jobs_inline(settings):
-    """Jobs run inline in tests, so a page's result is there when the test reads it."""
+    """Jobs run inline in tests, so a page's result is there when the test reads it. The login
+    lockout is off except in tests/test_lockout.py."""
     settings.KECHUANG_JOBS_SYNC = True
+    settings.AXES_ENABLED = False
 
 
 @pytest.fixture
