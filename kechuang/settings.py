@@ -39,6 +39,9 @@ def _database() -> dict:
     except Exception as exc:  # dj_database_url raises several types for a bad URL
         raise ConfigError(f"KECHUANG_DATABASE_URL={url!r} is not a database URL: {exc}") from exc
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        # A fresh clone has no var/ yet (it is not in git); SQLite will not create the folder.
+        if config["NAME"] and config["NAME"] != ":memory:":
+            Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
         config["CONN_MAX_AGE"] = 0
         # WAL lets readers work while a writer commits; FULL sync survives a power cut.
         config["OPTIONS"] = {
