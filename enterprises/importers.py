@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from enterprises import importers_engagement  # noqa: F401 (registers the tech_demands importer)
 from enterprises.models import HT_DOMAINS, Enterprise, EnterpriseYear
 from kechuang.core.imports import Column, Importer, RowError, register
 from kechuang.core.imports import parsers as p
