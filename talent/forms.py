@@ -18,6 +18,7 @@ from talent.models import (
     SchoolEnterpriseAgreement,
     ServiceLog,
 )
+from talent.validators import validate_id_number
 
 __all__ = [
     "AgreementForm",
@@ -74,6 +75,16 @@ class PersonForm(ScopedModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         if self.instance.pk:
+            # The full number never goes into a page unaudited: an edit shows it masked and
+            # takes a corrected number only when one is typed in.
+            del self.fields["id_number"]
+            self.fields["new_id_number"] = forms.CharField(
+                label=_("Correct the ID number"),
+                required=False,
+                max_length=18,
+                help_text=_("Now %(masked)s. Leave empty to keep it.") % {"masked": self.instance.masked_id},
+            )
+            self.order_fields(["name", "new_id_number"])
             self.initial["expert_tags"] = self.instance.tags_text
             self.initial["account"] = self.instance.user.username if self.instance.user_id else ""
             # The first designation is filed with a new person; later ones on the person's page.
@@ -83,6 +94,15 @@ class PersonForm(ScopedModelForm):
 
     def clean_id_number(self):
         return idnumber.normalise(self.cleaned_data.get("id_number"))
+
+    def clean_new_id_number(self):
+        value = idnumber.normalise(self.cleaned_data.get("new_id_number"))
+        if not value:
+            return ""
+        validate_id_number(value)
+        if Person.objects.filter(id_number=value).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another person is registered with this ID number."))
+        return value
 
     def clean_expert_tags(self):
         return _split_tags(self.cleaned_data.get("expert_tags") or "")
@@ -109,6 +129,8 @@ class PersonForm(ScopedModelForm):
 
     def person_data(self) -> dict:
         data = {k: v for k, v in self.cleaned_data.items() if k in self.Meta.fields}
+        if self.cleaned_data.get("new_id_number"):
+            data["id_number"] = self.cleaned_data["new_id_number"]
         if "account" in self.fields:
             data["user"] = self.cleaned_data.get("account")
         return data

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from kechuang.core.roles import CHANGE
 from kechuang.core.scope import get_scoped_or_404
+from org.models import Unit
 from rules import idnumber
 from talent import services
 from talent.crud import Column, Registry, can_write, choice_filter, unit_filter, year_filter
@@ -56,7 +57,9 @@ def _categories(person) -> str:
 def _person_detail_context(request, person):
     return {
         "masked_id": person.masked_id,
-        "home_district": person.home_district,
+        "home_district": Unit.objects.filter(code=person.home_district).first()
+        if person.home_district
+        else None,
         "may_reveal": services.can_reveal(request.user, person),
         "designations": person.designations.all(),
         "conflicts": person.conflicts.all() if person.is_expert else [],

@@ -328,3 +328,28 @@ def test_only_the_bureau_links_an_expert_account(users, people, make_user):
     services.person_update(actor=users["staff"], person=person, data={"user": users["expert"]})
     person.refresh_from_db()
     assert person.user == users["expert"]
+
+
+@pytest.mark.django_db
+def test_the_edit_page_never_shows_the_full_number(users, people):
+    person = people["bijiang"]
+    client = login(users["district"])
+    body = client.get(f"/talent/people/{person.pk}/edit/").content.decode()
+    assert BIJIANG_ID not in body and "5206**********0015" in body
+    data = {"name": person.name, "unit": person.unit_id, "max_load": 5, "organisation": "新单位"}
+    assert client.post(f"/talent/people/{person.pk}/edit/", data).status_code == 302
+    person.refresh_from_db()
+    assert person.id_number == BIJIANG_ID and person.organisation == "新单位"
+    corrected = make_id(seq=55)
+    client.post(f"/talent/people/{person.pk}/edit/", {**data, "new_id_number": corrected})
+    person.refresh_from_db()
+    assert person.id_number == corrected
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    body = client.post(
+        f"/talent/people/{person.pk}/edit/", {**data, "new_id_number": WANSHAN_ID}
+    ).content.decode()
+    assert "Another person is registered with this ID number." in body
+    body = client.post(
+        f"/talent/people/{person.pk}/edit/", {**data, "new_id_number": "340524198001010013"}
+    ).content.decode()
+    assert "The check character is wrong" in body
