@@ -10,6 +10,14 @@ class EnterprisesConfig(AppConfig):
         NavItem("enterprise_list", _("Enterprises"), 30),
         NavItem("pool_home", _("Cultivation pool"), 32, roles=frozenset({"staff", "district", "leader"})),
         NavItem("enterprise_edit_list", _("Proposed changes"), 31, roles=frozenset({"staff", "district"})),
+        NavItem("visit_list", _("Enterprise visits"), 33, roles=frozenset({"staff", "district", "leader"})),
+        NavItem("demand_list", _("Technology demands"), 34),
+        NavItem(
+            "rd_crosscheck",
+            _("R&D statistics cross-check"),
+            35,
+            roles=frozenset({"staff", "district", "leader"}),
+        ),
     ]
     verbose_name = _("Enterprises")
 
@@ -31,5 +39,6 @@ class EnterprisesConfig(AppConfig):
             models.Visit,
             models.TechDemand,
             models.EnterpriseEdit,
+            models.CrosscheckFollowUp,
         ):
             auditlog.register(model)

@@ -144,6 +144,9 @@ def build(rng, password_hash: str | None = None) -> dict[str, int]:
     EnterpriseYear.objects.bulk_create(years, batch_size=500)
     counts = {"enterprises": count, "enterprise_years": len(years)}
     counts.update(_status_history(rng))
+    from enterprises import demo_engagement
+
+    counts.update(demo_engagement.build(rng, password_hash))
     return counts
 
 
@@ -213,7 +216,15 @@ def _status_history(rng) -> dict[str, int]:
         )
         subsidies += 1
         if rng.random() < 0.8:
-            RdDeduction.objects.create(enterprise=ent, year=2022, amount=_money(rng.uniform(50, 900)))
+            # The tax claim follows the firm's R&D (the definitions differ, national-rules §3), so
+            # the cross-check flags only a handful of real gaps.
+            stats = (
+                EnterpriseYear.objects.filter(enterprise=ent, year=2022)
+                .values_list("rd_expense", flat=True)
+                .first()
+            )
+            base = float(stats) if stats else rng.uniform(20, 200)
+            RdDeduction.objects.create(enterprise=ent, year=2022, amount=_money(base * rng.uniform(0.9, 1.4)))
             claims += 1
     pool = pool_derive(actor=None, year=2023)
     evaluated = pool_evaluate(actor=None, year=2023)
