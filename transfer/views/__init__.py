@@ -1,0 +1,1 @@
+"""Pages of the transfer app: contracts, and achievement transformation and awards."""

@@ -1,0 +1,271 @@
+"""Technology contract pages: the list (filters, totals by unit against the target, Excel
+export), the follow-up list of contracts signed but not yet registered, likely duplicates, one
+contract, and the form for bureau and district staff."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from kechuang.core.roles import CHANGE, VIEW
+from kechuang.core.scope import get_scoped_or_404, scope_of
+from plan.models import Target
+from transfer.exports import xlsx_response
+from transfer.forms import ContractForm
+from transfer.models import ContractStatus, ContractType, TechContract
+from transfer.selectors import (
+    ContractFilter,
+    can_edit,
+    contract_totals,
+    followup_list,
+    likely_duplicates,
+    visible_units,
+)
+from transfer.selectors import (
+    contract_list as select_contracts,
+)
+from transfer.services import Invalid, contract_save
+from transfer.services import contract_delete as delete_contract
+
+INDICATOR = "TECH_CONTRACT_VALUE"
+TEN_THOUSAND = Decimal("0.0001")  # 万元 → 亿元
+PAGE = 50
+
+
+def _yi(value) -> Decimal:
+    return (Decimal(value or 0) * TEN_THOUSAND).quantize(TEN_THOUSAND)
+
+
+def _ratio(actual, target) -> Decimal | None:
+    return (Decimal(actual) / Decimal(target)).quantize(TEN_THOUSAND) if target else None
+
+
+def _year_summary(user, year: int) -> dict:
+    """Registered contract value by unit for the year (亿元), beside each unit's target; for the
+    bureau also the city: the ten districts' sum against the city target."""
+    rows = list(
+        TechContract.objects.for_user(user)
+        .filter(status=ContractStatus.REGISTERED, registered__year=year)
+        .values("unit__code", "unit__name", "unit__kind", "unit__order")
+        .annotate(n=Count("id"), value=Sum("contract_value"))
+        .order_by("unit__order")
+    )
+    targets = {
+        t.unit.code: t.value
+        for t in Target.objects.for_user(user)
+        .filter(indicator__code=INDICATOR, year=year, value__isnull=False)
+        .select_related("unit")
+    }
+    for row in rows:
+        row["yi"] = _yi(row["value"])
+        row["target"] = targets.get(row["unit__code"])
+        row["completion"] = _ratio(row["yi"], row["target"])
+    city = None
+    if scope_of(user).sees_all(VIEW):
+        districts = [r for r in rows if r["unit__kind"] == "district"]
+        total = sum((r["yi"] for r in districts), Decimal(0))
+        target = targets.get("520600")
+        city = {
+            "n": sum(r["n"] for r in districts),
+            "yi": total,
+            "target": target,
+            "completion": _ratio(total, target),
+        }
+    return {"year": year, "rows": rows, "city": city}
+
+
+def _filters_context(request, filters: ContractFilter) -> dict:
+    return {
+        "filters": filters,
+        "units": visible_units(request.user),
+        "types": ContractType.choices,
+        "statuses": ContractStatus.choices,
+        "months": range(1, 13),
+        "query": filters.as_query(),
+    }
+
+
+@require_safe
+@login_required
+def contract_list(request):
+    filters = ContractFilter.from_query(request.GET)
+    qs = select_contracts(fetched_by=request.user, filters=filters)
+    page = Paginator(qs.order_by("-registered", "-signed", "-id"), PAGE).get_page(request.GET.get("page"))
+    latest = (
+        TechContract.objects.for_user(request.user)
+        .filter(status=ContractStatus.REGISTERED)
+        .order_by("-registered")
+        .values_list("registered", flat=True)
+        .first()
+    )
+    year = filters.year or (latest.year if latest else timezone.localdate().year)
+    everything = TechContract.objects.for_user(request.user)
+    return render(
+        request,
+        "transfer/contract_list.html",
+        {
+            **_filters_context(request, filters),
+            "page": page,
+            "totals": contract_totals(qs),
+            "summary": _year_summary(request.user, year),
+            "has_any": everything.exists(),
+            "followups": everything.filter(status=ContractStatus.SIGNED_UNREGISTERED).count(),
+            "duplicate_groups": len(likely_duplicates(fetched_by=request.user)),
+            "can_edit": can_edit(request.user),
+        },
+    )
+
+
+@require_safe
+@login_required
+def contract_export(request):
+    filters = ContractFilter.from_query(request.GET)
+    qs = select_contracts(fetched_by=request.user, filters=filters).order_by("-registered", "-signed", "-id")
+    header = [
+        "登记编号",
+        _("Status"),
+        "卖方统一社会信用代码",
+        "卖方名称",
+        "买方名称",
+        _("Contract title"),
+        "合同类型",
+        "合同子类",
+        "合同成交额",
+        "技术交易额",
+        "签订日期",
+        "登记日期",
+        _("Valid until"),
+        "所属单位",
+        _("Unit name"),
+        _("Reason not registered"),
+        _("Follow-up owner"),
+        _("Follow-up note"),
+    ]
+
+    def rows():
+        for c in qs.iterator(chunk_size=1000):
+            yield [
+                c.registration_no or "",
+                c.get_status_display(),
+                c.seller_uscc,
+                c.seller_name,
+                c.buyer_name,
+                c.title,
+                c.type,
+                c.sub_kind,
+                c.contract_value,
+                c.tech_value,
+                c.signed,
+                c.registered,
+                c.valid_until,
+                c.unit.code,
+                c.unit.name,
+                c.get_refusal_reason_display() if c.refusal_reason else "",
+                c.follow_up_owner,
+                c.follow_up_note,
+            ]
+
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return xlsx_response(
+        request,
+        filename=f"contracts-{stamp}.xlsx",
+        header=header,
+        rows=rows(),
+        kind="contracts",
+        filters=filters.as_query(),
+    )
+
+
+@require_safe
+@login_required
+def contract_followup(request):
+    today = timezone.localdate()
+    items = list(followup_list(fetched_by=request.user)[:500])
+    for c in items:
+        c.days_left = (c.valid_until - today).days if c.valid_until else None
+    return render(
+        request,
+        "transfer/contract_followup.html",
+        {"items": items, "can_edit": can_edit(request.user), "today": today},
+    )
+
+
+@require_safe
+@login_required
+def contract_duplicates(request):
+    return render(
+        request,
+        "transfer/contract_duplicates.html",
+        {"groups": likely_duplicates(fetched_by=request.user), "can_edit": can_edit(request.user)},
+    )
+
+
+@require_safe
+@login_required
+def contract_detail(request, pk: int):
+    contract = get_scoped_or_404(TechContract.objects.select_related("unit", "seller"), request.user, pk=pk)
+    editable = (
+        can_edit(request.user) and TechContract.objects.for_user(request.user, CHANGE).filter(pk=pk).exists()
+    )
+    return render(
+        request,
+        "transfer/contract_detail.html",
+        {"contract": contract, "can_edit": editable, "today": timezone.localdate()},
+    )
+
+
+def _form_page(request, contract: TechContract | None):
+    if not can_edit(request.user):
+        raise PermissionDenied
+    initial = {}
+    if contract is None and request.GET.get("status") in ContractStatus.values:
+        initial["status"] = request.GET["status"]
+    form = ContractForm(request.POST or None, instance=contract, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = contract_save(
+                actor=request.user, values=form.cleaned_data, contract=contract, request=request
+            )
+        except Invalid as exc:
+            for problem in exc.problems:
+                form.add_error(problem.field if problem.field in form.fields else None, problem.message)
+        else:
+            messages.success(request, _("The contract is saved."))
+            return redirect("contract_detail", pk=saved.pk)
+    return render(
+        request,
+        "transfer/contract_form.html",
+        {"form": form, "contract": contract},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def contract_create(request):
+    return _form_page(request, None)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def contract_edit(request, pk: int):
+    contract = get_scoped_or_404(TechContract.objects.select_related("unit"), request.user, CHANGE, pk=pk)
+    return _form_page(request, contract)
+
+
+@require_POST
+@login_required
+def contract_delete(request, pk: int):
+    contract = get_scoped_or_404(TechContract, request.user, CHANGE, pk=pk)
+    delete_contract(actor=request.user, contract=contract)
+    messages.success(request, _("The contract is deleted."))
+    return redirect("contract_list")
