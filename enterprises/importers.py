@@ -185,5 +185,6 @@ class EnterpriseImporter(Importer):
         }
         return len(creates), len(updates)
 
+
 # The other enterprise lists register themselves when imported.
 from enterprises import importers_pool, importers_status  # noqa: E402, F401
