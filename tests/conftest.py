@@ -15,6 +15,9 @@ def _jobs_inline(settings):
     lockout is off except in tests/test_lockout.py."""
     settings.KECHUANG_JOBS_SYNC = True
     settings.AXES_ENABLED = False
+    # PBKDF2 at Django's default cost takes about a second a hash here, and most tests create six
+    # users: a cheap hasher keeps the suite inside CI's time. Production keeps the default.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
