@@ -149,9 +149,7 @@ def followup_list(*, fetched_by) -> QuerySet:
     )
 
 
-def likely_duplicates(*, fetched_by, qs: QuerySet | None = None) -> list[list[TechContract]]:
-    """Groups of two or more contracts with the same seller (by code, else by name), buyer,
-    contract value and signing date: probably one contract entered twice under two numbers."""
+def _duplicate_groups(fetched_by, qs: QuerySet | None = None) -> tuple[QuerySet, QuerySet]:
     base = qs if qs is not None else TechContract.objects.for_user(fetched_by)
     keyed = base.annotate(_seller=Coalesce(NullIf("seller_uscc", Value("")), "seller_name"))
     groups = (
@@ -160,6 +158,18 @@ def likely_duplicates(*, fetched_by, qs: QuerySet | None = None) -> list[list[Te
         .annotate(n=Count("id"))
         .filter(n__gt=1)
     )
+    return keyed, groups
+
+
+def duplicate_group_count(*, fetched_by) -> int:
+    """How many groups `likely_duplicates` would list, in one query."""
+    return _duplicate_groups(fetched_by)[1].count()
+
+
+def likely_duplicates(*, fetched_by, qs: QuerySet | None = None) -> list[list[TechContract]]:
+    """Groups of two or more contracts with the same seller (by code, else by name), buyer,
+    contract value and signing date: probably one contract entered twice under two numbers."""
+    keyed, groups = _duplicate_groups(fetched_by, qs)
     out = []
     for g in groups:
         members = list(

@@ -22,8 +22,11 @@ from enterprises.models import (
     EnterpriseEdit,
     Evaluation,
     HtDomain,
+    HteCertificate,
+    PoolMember,
     PoolSource,
     PoolStage,
+    TsmeRegistration,
 )
 from enterprises.selectors import enterprise_timeline
 from enterprises.services.evaluation import enterprise_evaluate
@@ -37,12 +40,15 @@ from enterprises.services.files import (
 from kechuang.core.audit import record_event
 from kechuang.core.exports import xlsx_stream
 from kechuang.core.models import EventAction
+from kechuang.core.pagination import capped_count, keyset_page
 from kechuang.core.roles import CHANGE, Role
 from kechuang.core.scope import get_scoped_or_404, scope_of
 from org.models import Unit
 
 
 def _filtered(request):
+    """The enterprises the user sees, filtered by the query string. Filters on related rows are
+    semi-joins (``pk IN (…)``), so no DISTINCT: the list stays an index walk at any size."""
     qs = Enterprise.objects.for_user(request.user).select_related("unit")
     f = {k: request.GET.get(k, "").strip() for k in ("unit", "ht_domain", "q", "stage", "source", "status")}
     if f["unit"]:
@@ -53,25 +59,46 @@ def _filtered(request):
         qs = qs.filter(Q(name__contains=f["q"]) | Q(uscc=f["q"].upper()))
     year = dt.date.today().year
     if f["stage"]:
-        qs = qs.filter(pool_memberships__stage=f["stage"], pool_memberships__year__gte=year - 1)
+        qs = qs.filter(
+            pk__in=PoolMember.objects.filter(stage=f["stage"], year__gte=year - 1).values("enterprise")
+        )
     if f["source"]:
         # The source codes are stored as a JSON list; a quoted text match works on both databases.
-        qs = qs.filter(pool_memberships__sources__icontains=f'"{f["source"]}"')
+        members = PoolMember.objects.filter(sources__icontains=f'"{f["source"]}"')
+        qs = qs.filter(pk__in=members.values("enterprise"))
     if f["status"] == "hte":
         today = dt.date.today()
-        qs = qs.filter(hte_certificates__issued__lte=today, hte_certificates__expires__gt=today)
+        valid = HteCertificate.objects.filter(issued__lte=today, expires__gt=today)
+        qs = qs.filter(pk__in=valid.values("enterprise"))
     elif f["status"] == "tsme":
-        qs = qs.filter(
-            tsme_registrations__year=dt.date.today().year, tsme_registrations__revoked_on__isnull=True
-        )
-    return qs.distinct(), f
+        registered = TsmeRegistration.objects.filter(year=year, revoked_on__isnull=True)
+        qs = qs.filter(pk__in=registered.values("enterprise"))
+    return qs, f
+
+
+def enterprise_parts(user, unit_code: str = "") -> tuple[list[Q], list[int]]:
+    """The list's order as parts for keyset pagination: unit by unit in the units' order (then by
+    name and id within a unit), over the units the user sees (only `unit_code`, when filtered)."""
+    units = Unit.objects.for_user(user)
+    if unit_code:
+        units = units.filter(code=unit_code)
+    unit_ids = list(units.order_by("order", "id").values_list("id", flat=True))
+    return [Q(unit_id=pk) for pk in unit_ids], unit_ids
 
 
 @require_safe
 @login_required
 def enterprise_list(request):
     qs, filters = _filtered(request)
-    page = Paginator(qs.order_by("unit__order", "name", "id"), 50).get_page(request.GET.get("page"))
+    parts, _ids = enterprise_parts(request.user, filters["unit"])
+    page = keyset_page(
+        qs,
+        order=("name", "id"),
+        parts=parts or [Q(pk__in=[])],
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+    )
+    count, exact = capped_count(qs)
     units = Unit.objects.for_user(request.user).exclude(kind="city")
     if not scope_of(request.user).sees_all("view"):
         units = units.filter(pk__in=Enterprise.objects.for_user(request.user).values("unit"))
@@ -80,6 +107,8 @@ def enterprise_list(request):
         "enterprises/enterprise_list.html",
         {
             "page": page,
+            "count": count,
+            "count_exact": exact,
             "units": units,
             "domains": HtDomain.choices,
             "stages": PoolStage.choices,

@@ -112,9 +112,16 @@ def test_pagination(users, make_contract):
     for i in range(55):
         make_contract("520602", "1", dt.date(2023, 1, 1) + dt.timedelta(days=i))
     client = client_for(users["district"])
-    first = client.get("/contracts/").context["page"]
-    assert len(first.object_list) == 50 and first.paginator.count == 55
-    assert len(client.get("/contracts/?page=2").context["page"].object_list) == 5
+    response = client.get("/contracts/")
+    first = response.context["page"]
+    assert len(first.object_list) == 50 and response.context["count"] == 55
+    # Keyset pages: the next page starts after the last row shown, newest registration first.
+    second = client.get(f"/contracts/?after={first.next_cursor}").context["page"]
+    expected = [dt.date(2023, 1, 1) + dt.timedelta(days=i) for i in (4, 3, 2, 1, 0)]
+    assert [c.registered for c in second.object_list] == expected
+    assert not second.has_next and second.has_previous
+    back = client.get(f"/contracts/?before={second.previous_cursor}").context["page"]
+    assert [c.pk for c in back.object_list] == [c.pk for c in first.object_list]
 
 
 @pytest.mark.django_db

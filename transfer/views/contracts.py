@@ -9,13 +9,13 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from kechuang.core.pagination import capped_count, keyset_page
 from kechuang.core.roles import CHANGE, VIEW
 from kechuang.core.scope import get_scoped_or_404, scope_of
 from plan.models import Target
@@ -26,6 +26,7 @@ from transfer.selectors import (
     ContractFilter,
     can_edit,
     contract_totals,
+    duplicate_group_count,
     followup_list,
     likely_duplicates,
     visible_units,
@@ -94,12 +95,25 @@ def _filters_context(request, filters: ContractFilter) -> dict:
     }
 
 
+# Keyset order of the list: registered contracts newest first, then those without a
+# registration date (signed or refused), newest signing first.
+LIST_ORDER = ("-registered", "-signed", "-id")
+LIST_PARTS = (Q(registered__isnull=False), Q(registered__isnull=True))
+
+
 @require_safe
 @login_required
 def contract_list(request):
     filters = ContractFilter.from_query(request.GET)
     qs = select_contracts(fetched_by=request.user, filters=filters)
-    page = Paginator(qs.order_by("-registered", "-signed", "-id"), PAGE).get_page(request.GET.get("page"))
+    page = keyset_page(
+        qs,
+        order=LIST_ORDER,
+        parts=LIST_PARTS,
+        size=PAGE,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+    )
     latest = (
         TechContract.objects.for_user(request.user)
         .filter(status=ContractStatus.REGISTERED)
@@ -109,17 +123,24 @@ def contract_list(request):
     )
     year = filters.year or (latest.year if latest else timezone.localdate().year)
     everything = TechContract.objects.for_user(request.user)
+    # Counts and sums over at most COUNT_CAP rows: past that the page says "more than" and asks
+    # for narrower filters, so a page never aggregates the whole registry.
+    count, exact = capped_count(qs)
+    in_scope, small = capped_count(everything)
+    followups, _exact = capped_count(everything.filter(status=ContractStatus.SIGNED_UNREGISTERED))
     return render(
         request,
         "transfer/contract_list.html",
         {
             **_filters_context(request, filters),
             "page": page,
-            "totals": contract_totals(qs),
+            "count": count,
+            "count_exact": exact,
+            "totals": contract_totals(qs) if exact else None,
             "summary": _year_summary(request.user, year),
-            "has_any": everything.exists(),
-            "followups": everything.filter(status=ContractStatus.SIGNED_UNREGISTERED).count(),
-            "duplicate_groups": len(likely_duplicates(fetched_by=request.user)),
+            "has_any": in_scope > 0,
+            "followups": followups,
+            "duplicate_groups": duplicate_group_count(fetched_by=request.user) if small else None,
             "can_edit": can_edit(request.user),
         },
     )
