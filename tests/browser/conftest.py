@@ -1,0 +1,110 @@
+"""Real-browser journeys: Playwright driving Debian's Chromium against a live server on loopback.
+
+Playwright's own browser builds cannot be downloaded here, so the tests use the distribution's
+binary (`apt-get install chromium`; .ci/run installs it). Where no Chromium is found, every test
+in this folder is skipped with that reason. Screenshots of each journey's key page go to
+var/screenshots/ (the best are copied into docs/img/ by hand).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from a
+# thread with a running loop unless told that this is deliberate. Only the tests' own set-up
+# code touches the ORM here, never concurrently with the server thread's requests.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-dev-shm-usage",
+]
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("KECHUANG_CHROMIUM"), "chromium", "chromium-browser"):
+        if candidate and (found := shutil.which(candidate)):
+            return found
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    mine = [item for item in items if Path(str(item.fspath)).is_relative_to(here)]
+    for item in mine:
+        item.add_marker(pytest.mark.browser)
+    if chromium_path() is None:
+        skip = pytest.mark.skip(
+            reason="no Chromium found (apt-get install chromium, or set KECHUANG_CHROMIUM)"
+        )
+        for item in mine:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class ConsoleErrors(list):
+    """Console errors and uncaught exceptions of a page; a journey fails on any (issue 10)."""
+
+    def attach(self, page) -> None:
+        page.on("console", lambda msg: msg.type == "error" and self.append(f"console: {msg.text}"))
+        page.on("pageerror", lambda exc: self.append(f"page error: {exc}"))
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    pg = context.new_page()
+    errors = ConsoleErrors()
+    errors.attach(pg)
+    pg.base = live_server.url
+    yield pg
+    context.close()
+    assert not errors, f"the page logged errors: {errors}"
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
+    context.set_default_timeout(15_000)
+    pg = context.new_page()
+    errors = ConsoleErrors()
+    errors.attach(pg)
+    pg.base = live_server.url
+    yield pg
+    context.close()
+    assert not errors, f"the page logged errors: {errors}"
+
+
+def login(page, username: str, password: str = PASSWORD) -> None:
+    page.goto(page.base + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button.primary")
+    page.wait_for_load_state("networkidle")
+    assert "/accounts/login/" not in page.url, f"{username} could not log in"
+
+
+def shot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
