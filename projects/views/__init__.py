@@ -1,0 +1,1 @@
+"""Project views, split by sub-domain; each module has its own urlpatterns."""
