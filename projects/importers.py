@@ -1,0 +1,202 @@
+"""Lists a bureau imports into the project module.
+
+`provincial_projects` — the provincial and national applications organised locally and the
+results the province (or the ministry) publishes. One row per application, keyed on (year, title,
+applicant): a row already held is updated (results arrive months after the applications), a new
+one is added. Rows name their unit (the district where the project lands); a district imports only
+its own rows."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.models import Enterprise
+from kechuang.core.imports import Column, Importer, RowError, register
+from kechuang.core.imports import parsers as p
+from kechuang.core.imports.units import unit_parser
+from kechuang.core.scope import ensure_in_scope
+from projects.models import ExternalApplication, ExternalDomain, ExternalLevel, ExternalResult
+
+__all__ = ["ProvincialProjectImporter"]
+
+LEVELS = {
+    "国家级": ExternalLevel.NATIONAL,
+    "国家": ExternalLevel.NATIONAL,
+    "省级": ExternalLevel.PROVINCIAL,
+    "省": ExternalLevel.PROVINCIAL,
+}
+DOMAINS = {
+    "农社": ExternalDomain.AGRI_SOCIAL,
+    "农社领域": ExternalDomain.AGRI_SOCIAL,
+    "农业农村": ExternalDomain.AGRI_SOCIAL,
+    "社会发展": ExternalDomain.AGRI_SOCIAL,
+    "锰": ExternalDomain.MANGANESE,
+    "锰产业": ExternalDomain.MANGANESE,
+    "锰污染治理": ExternalDomain.MANGANESE,
+    "其他": ExternalDomain.OTHER,
+}
+RESULTS = {
+    "申报中": ExternalResult.PENDING,
+    "待定": ExternalResult.PENDING,
+    "立项": ExternalResult.APPROVED,
+    "已立项": ExternalResult.APPROVED,
+    "未立项": ExternalResult.REJECTED,
+    "撤回": ExternalResult.WITHDRAWN,
+}
+
+
+@register
+class ProvincialProjectImporter(Importer):
+    kind = "provincial_projects"
+    label = _("Provincial and national applications and results")
+
+    def build_columns(self) -> list[Column]:
+        return [
+            Column("year", "年度", p.integer(minimum=2000, maximum=2100)),
+            Column("level", "级别", p.one_of(ExternalLevel.values, labels=LEVELS)),
+            Column("programme", "计划类别", p.text(100), aliases=("项目类别", "计划")),
+            Column("title", "项目名称", p.text(200)),
+            Column("applicant_name", "申报单位", p.text(200), aliases=("承担单位",)),
+            Column("uscc", "统一社会信用代码", p.code_uscc, required=False, optional_column=True),
+            Column("unit", "所属单位", unit_parser(), aliases=("区县", "单位", "责任单位")),
+            Column(
+                "domain",
+                "领域",
+                p.one_of(ExternalDomain.values, labels=DOMAINS),
+                required=False,
+                optional_column=True,
+            ),
+            Column(
+                "in_agri_park",
+                "农业科技园区企业",
+                p.boolean,
+                required=False,
+                optional_column=True,
+                aliases=("园区企业",),
+            ),
+            Column("applied_on", "申报日期", p.date()),
+            Column(
+                "result",
+                "结果",
+                p.one_of(ExternalResult.values, labels=RESULTS),
+                required=False,
+                optional_column=True,
+                aliases=("立项结果",),
+            ),
+            Column(
+                "result_on", "结果日期", p.date(), required=False, optional_column=True, aliases=("立项日期",)
+            ),
+            Column(
+                "funding",
+                "支持经费",
+                p.decimal(places=2),
+                required=False,
+                optional_column=True,
+                aliases=("资助金额", "立项经费"),
+            ),
+            Column("reference", "项目编号", p.text(50), required=False, optional_column=True),
+        ]
+
+    def check(self, rows, ctx) -> list[RowError]:
+        errors = []
+        seen: dict[tuple, int] = {}
+        known = set(
+            Enterprise.objects.filter(
+                uscc__in=[r.values.get("uscc") for r in rows if r.values.get("uscc")]
+            ).values_list("uscc", flat=True)
+        )
+        for r in rows:
+            v = r.values
+            key = (v["year"], v["title"], v["applicant_name"])
+            if None not in key:
+                if key in seen:
+                    errors.append(
+                        RowError(
+                            r.number, ctx.label("title"), f"the same project and applicant as row {seen[key]}"
+                        )
+                    )
+                seen.setdefault(key, r.number)
+            result = v.get("result") or ExternalResult.PENDING
+            if result in (ExternalResult.APPROVED, ExternalResult.REJECTED) and v.get("result_on") is None:
+                errors.append(
+                    RowError(
+                        r.number,
+                        ctx.label("result_on") if "result_on" in ctx.table.labels else "result_on",
+                        "a result needs its date",
+                    )
+                )
+            if v.get("result_on") and v.get("applied_on") and v["result_on"] < v["applied_on"]:
+                errors.append(
+                    RowError(r.number, ctx.label("result_on"), "the result is dated before the application")
+                )
+            if v.get("funding") is not None and result != ExternalResult.APPROVED:
+                errors.append(
+                    RowError(r.number, ctx.label("funding"), "only an approved project has funding")
+                )
+            if (
+                v.get("applied_on")
+                and v.get("year")
+                and v["applied_on"].year not in (v["year"], v["year"] - 1)
+            ):
+                errors.append(
+                    RowError(r.number, ctx.label("applied_on"), f"not in {v['year']} (or the year before)")
+                )
+            if v.get("uscc") and v["uscc"] not in known:
+                errors.append(
+                    RowError(r.number, ctx.label("uscc"), "no enterprise with this code in the registry")
+                )
+        errors += self._foreign_rows(rows, ctx)
+        return errors
+
+    def _foreign_rows(self, rows, ctx) -> list[RowError]:
+        """A row already held by a unit outside the importer's scope may not be changed."""
+        from kechuang.core.roles import CHANGE
+        from kechuang.core.scope import scope_of
+
+        if ctx.actor is None or scope_of(ctx.actor).sees_all(CHANGE):
+            return []
+        titles = {r.values["title"] for r in rows if r.values.get("title")}
+        held = {
+            (x.year, x.title, x.applicant_name): x.unit_id
+            for x in ExternalApplication.objects.filter(title__in=titles)
+        }
+        mine = scope_of(ctx.actor).unit_ids
+        return [
+            RowError(r.number, ctx.label("title"), "recorded by another unit; it cannot be changed here")
+            for r in rows
+            if held.get((r.values["year"], r.values["title"], r.values["applicant_name"]))
+            not in (None, *mine)
+        ]
+
+    def write(self, rows, ctx) -> tuple[int, int]:
+        created = updated = 0
+        by_code = {
+            e.uscc: e
+            for e in Enterprise.objects.filter(
+                uscc__in=[r.values.get("uscc") for r in rows if r.values.get("uscc")]
+            )
+        }
+        for r in rows:
+            v = r.values
+            result = v.get("result") or ExternalResult.PENDING
+            values = {
+                "level": v["level"],
+                "programme": v["programme"],
+                "enterprise": by_code.get(v.get("uscc")),
+                "unit": v["unit"],
+                "domain": v.get("domain") or ExternalDomain.OTHER,
+                "in_agri_park": bool(v.get("in_agri_park")),
+                "applied_on": v["applied_on"],
+                "result": result,
+                "result_on": v.get("result_on") if result != ExternalResult.PENDING else None,
+                "funding": v.get("funding"),
+                "reference": v.get("reference") or "",
+            }
+            obj, made = ExternalApplication.objects.update_or_create(
+                year=v["year"], title=v["title"], applicant_name=v["applicant_name"], defaults=values
+            )
+            if ctx.actor is not None:
+                ensure_in_scope(obj, ctx.actor)
+            created += made
+            updated += not made
+        return created, updated
