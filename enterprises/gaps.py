@@ -12,6 +12,16 @@ def _pct(x: float | None, places: int = 1) -> str:
     return "—" if x is None else f"{x * 100:.{places}f}%"
 
 
+def _columns(codes: list[str]) -> str:
+    """The missing figures by the names the enterprise's form uses (员工总数, 资产总额…)."""
+    from enterprises.models import Enterprise, EnterpriseYear
+
+    labels = {"registered": _("Founded"), "apply_date": _("Application date")}
+    for model in (Enterprise, EnterpriseYear):  # a yearly figure's name wins over the file's
+        labels.update({f.name: str(f.verbose_name) for f in model._meta.concrete_fields})
+    return "、".join(labels.get(code, code) for code in codes)
+
+
 def _wan(x: float) -> str:
     return f"{x:,.2f}".rstrip("0").rstrip(".")
 
@@ -21,7 +31,7 @@ def hte_gaps(r: dict) -> list[str]:
     out = []
     if r.get("verdict") is None:
         missing = [code.removeprefix("MISSING_") for code in r.get("reasons") or []]
-        return [_("Cannot evaluate: figures missing ({columns}).").format(columns=", ".join(missing))]
+        return [_("Cannot evaluate: figures missing ({columns}).").format(columns=_columns(missing))]
     if r["c1"] == "fail":
         out.append(_("Registered for less than one year on the application date (365 days are needed)."))
     if r["c2"] == "fail":
@@ -91,5 +101,5 @@ def tsme_gaps(r: dict) -> list[str]:
         elif code in _TSME_REASONS and not (r.get("eligible") and r.get("route") == "direct"):
             out.append(_TSME_REASONS[code](r))
     if missing:
-        out.insert(0, _("Cannot evaluate: figures missing ({columns}).").format(columns=", ".join(missing)))
+        out.insert(0, _("Cannot evaluate: figures missing ({columns}).").format(columns=_columns(missing)))
     return out

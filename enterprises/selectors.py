@@ -20,6 +20,47 @@ class TimelineItem:
     kind: str
     text: str
 
+    @property
+    def label(self) -> str:
+        labels = {
+            "hte": _("HTE"),
+            "tsme": _("Tech SME"),
+            "subsidy": _("Subsidy"),
+            "pool": _("Cultivation pool"),
+            "visit": _("Visit"),
+            "demand": _("Demand"),
+            "edit": _("Proposed change"),
+            "change": _("File change"),
+        }
+        return labels.get(self.kind, self.kind)
+
+
+# Bookkeeping columns say nothing to a reader of the file.
+_QUIET_FIELDS = {"id", "created", "updated", "version", "enterprise"}
+
+
+def _change_text(entry: LogEntry, model) -> str:
+    """'碧江区 admin changed 成立日期、高新技术领域' rather than the raw field names of the log."""
+    who = str(entry.actor) if entry.actor else _("the system")
+    subject = model._meta.verbose_name
+    if model is EnterpriseYear and entry.changes_dict.get("year"):
+        subject = _("figures of {year}").format(year=entry.changes_dict["year"][-1])
+    if entry.action == LogEntry.Action.CREATE:
+        return _("{who} created the {subject}").format(who=who, subject=subject)
+    if entry.action == LogEntry.Action.DELETE:
+        return _("{who} deleted the {subject}").format(who=who, subject=subject)
+    names = []
+    for field in entry.changes_dict or {}:
+        if field in _QUIET_FIELDS:
+            continue
+        try:
+            names.append(str(model._meta.get_field(field).verbose_name))
+        except Exception:  # a field since removed from the model still shows by its name
+            names.append(field)
+    if not names:
+        return _("{who} saved the {subject}").format(who=who, subject=subject)
+    return _("{who} changed {fields}").format(who=who, fields="、".join(names))
+
 
 def enterprise_timeline(enterprise: Enterprise, *, fetched_by, limit: int = 200) -> list[TimelineItem]:
     """Everything that happened to the enterprise, newest first: certificates, applications,
@@ -78,16 +119,10 @@ def enterprise_timeline(enterprise: Enterprise, *, fetched_by, limit: int = 200)
     changes = LogEntry.objects.filter(
         content_type=types[Enterprise], object_pk=str(enterprise.pk)
     ) | LogEntry.objects.filter(content_type=types[EnterpriseYear], object_pk__in=year_ids)
+    models = {types[Enterprise].pk: Enterprise, types[EnterpriseYear].pk: EnterpriseYear}
     for entry in changes.select_related("actor").order_by("-timestamp")[:50]:
-        fields = ", ".join(entry.changes_dict) if entry.changes_dict else ""
         add(
-            TimelineItem(
-                entry.timestamp.date(),
-                "change",
-                _("{action} by {who}: {fields}").format(
-                    action=entry.get_action_display(), who=entry.actor or "—", fields=fields
-                ),
-            )
+            TimelineItem(entry.timestamp.date(), "change", _change_text(entry, models[entry.content_type_id]))
         )
     items.sort(key=lambda i: i.day, reverse=True)
     return items[:limit]

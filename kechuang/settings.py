@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "auditlog",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "kechuang.core",
     *KECHUANG_DOMAIN_APPS,
 ]
@@ -201,7 +203,13 @@ AUDITLOG_CID_HEADER = "x-request-id"
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background jobs (kechuang/core/jobs.py, docs/deploy.md): "database" puts them on django-tasks'
+# database queue for `kechuang worker` processes (the production default); "thread" runs them in
+# the app server (the laptop default, nothing else to start).
+KECHUANG_JOBS_BACKEND = env_str("KECHUANG_JOBS_BACKEND") or ("thread" if DEBUG else "database")
+if KECHUANG_JOBS_BACKEND not in ("database", "thread"):
+    raise ConfigError("KECHUANG_JOBS_BACKEND must be 'database' or 'thread'")
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 LOGGING = {
     "version": 1,
