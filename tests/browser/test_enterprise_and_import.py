@@ -56,6 +56,10 @@ def test_an_enterprise_edits_its_file_evaluates_itself_and_reads_its_gap(page, u
     assert cards.count() >= 1
     hte = cards.first.inner_text()
     assert "5.0%" in hte or "5%" in hte, hte
+    assert "不符合" in hte and "pass" not in hte, "conditions read in Chinese"
+    timeline = page.locator("ol.timeline").inner_text()
+    assert "修改了" in timeline and "成立日期" in timeline, timeline
+    assert "tsme_registrations" not in timeline, "no raw field names in the timeline"
     gaps = page.locator("ul.gaps").first.inner_text()
     assert gaps.strip(), "the evaluation names what is missing"
     shot(page, "enterprise-file-evaluation")
