@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 WORKERS ?= 2
 MSG_IGNORE := --ignore='.venv/*' --ignore='var/*' --ignore='tests/*' --ignore='bench/*' --ignore='kechuang/static/*' --ignore='*/migrations/*'
 
-.PHONY: install demo test test-pg lint format check-migrations messages clean
+.PHONY: install demo test test-pg lint format check-migrations messages clean bench bench-quick
 
 install: $(VENV)/.installed
 
@@ -20,7 +20,10 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	@touch $@
 
 demo: install
-	$(BIN)/kechuang demo
+	@# A worker beside the server runs the queued jobs (imports, evaluations, documents).
+	KECHUANG_JOBS_BACKEND=database $(BIN)/kechuang worker --wait-for-db 300 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	KECHUANG_JOBS_BACKEND=database $(BIN)/kechuang demo
 
 test: install
 	$(BIN)/python -m pytest -n $(WORKERS) $(PYTEST_ARGS)
@@ -40,6 +43,15 @@ format: install
 messages: install
 	$(BIN)/kechuang makemessages -l zh_Hans -l en --no-obsolete $(MSG_IGNORE)
 	$(BIN)/kechuang compilemessages --ignore=.venv
+
+# Benchmarks (bench/, docs/performance.md): results in bench/results/latest.{md,json}.
+# BENCH_PG names a PostgreSQL database for the PostgreSQL cases (left out when empty).
+BENCH_PG ?=
+bench: install
+	$(BIN)/python -m bench $(if $(BENCH_PG),--pg $(BENCH_PG))
+
+bench-quick: install
+	$(BIN)/python -m bench --quick $(if $(BENCH_PG),--pg $(BENCH_PG))
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* .pytest_cache
