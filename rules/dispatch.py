@@ -8,9 +8,11 @@ caller passes plain records. Two paths give identical results (tests/dispatch/te
   records).
 
 Exactness (reference/performance.md "Ties"):
-- Reported values carry at most 4 decimals (dispatch.Actual.value), so they are held as integers
-  of 1/10,000 until a level is needed; the city's sum of its districts is therefore exact in any
-  summation order, and both paths see the same level to the last bit.
+- Values are held as integers of 10^-8 until a level is needed: reported values carry 4 decimals
+  (dispatch.Actual.value) and registry sums 8 (a contract value of 123.4567万元 is 0.01234567亿元),
+  so the city's sum of its districts is exact in any summation order, and both paths see the
+  same level to the last bit. Int64 bounds a level or a sum at about 9.2×10^10; imports refuse
+  values of MAX_VALUE (10^9) or more, and a larger value here is a ValueError, never a wrap.
 - Every derived figure is then the same short sequence of IEEE operations in both paths, so the
   floats agree exactly. A float carries noise (0.5 − 0.4 = 0.09999999999999998), so comparisons
   (ranks and warning thresholds) use `exact_key(x)` = x rounded to `Thresholds.decimals` decimal
@@ -28,7 +30,7 @@ Decisions where the contract is silent (also in the report of the change that ad
 - yoy is null where last year's figure is missing or zero, ratio indicators included (the
   contract's sentence covers both forms).
 - "Full last year" for the cumulative forecast: actual(Y−1, 12) and actual(Y−1, M) are present
-  and actual(Y−1, M) is not zero.
+  and actual(Y−1, M) is not zero (`forecast_of`, shared with the backtest of rules/forecast.py).
 - A target given only as a growth is actual(Y−1, 12) × (1 + growth) (a points growth for ratio
   indicators: level(Y−1, 12) + points), as import-targets derives it; a zero target gives no
   completion.
@@ -60,8 +62,13 @@ __all__ = [
     "Layout",
     "TargetRecord",
     "Thresholds",
+    "MAX_VALUE",
+    "VALUE_SCALE",
     "exact_key",
     "figures",
+    "forecast_expr",
+    "forecast_of",
+    "levels_frame",
     "figures_frame",
     "figures_vectorised",
     "polars_schema",
@@ -71,9 +78,12 @@ __all__ = [
 
 CUMULATIVE, STOCK, RATIO = "cumulative", "stock", "ratio"
 WARNINGS = ("NEGATIVE_GROWTH", "GROWTH_DROP", "BOTTOM_RANK", "BEHIND_SCHEDULE", "AT_RISK")
-# Actual.value has 4 decimal places; levels are summed as exact integers of 1/10,000.
-VALUE_SCALE = 10_000
+# Levels are summed as exact integers of 10^-8 (Actual.value has 4 decimals, registry sums 8).
+VALUE_SCALE = 100_000_000
 _FSCALE = float(VALUE_SCALE)
+# Values at or above this are refused by the imports; held as 10^-8 in an Int64, a sum of 90 of
+# them still fits.
+MAX_VALUE = 10**9
 
 Number = int | float | Decimal
 
@@ -174,9 +184,31 @@ def exact_key(x: float, scale: float) -> int:
     return math.floor(x * scale + 0.5)
 
 
+def _out_of_range(value: float) -> ValueError:
+    return ValueError(f"value {value} is out of range (at most {MAX_VALUE:,} in absolute terms)")
+
+
 def _scaled(value: Number) -> int:
-    # Through float, exactly as the vectorised path: (value * 10000 + 0.5).floor().
-    return math.floor(float(value) * _FSCALE + 0.5)
+    # Through float, exactly as the vectorised path: (value * 10^8 + 0.5).floor().
+    f = float(value)
+    if not abs(f) < MAX_VALUE:
+        raise _out_of_range(f)
+    return math.floor(f * _FSCALE + 0.5)
+
+
+def forecast_of(
+    kind: str, cur: float | None, ly: float | None, ly12: float | None, month: int
+) -> float | None:
+    """The year-end forecast made at `month` (CONTRACTS.md): actual(Y, M) × actual(Y−1, 12) /
+    actual(Y−1, M) for a cumulative indicator with a full last year, else actual(Y, M) × 12 / M;
+    the level itself for stock and ratio indicators; None without actual(Y, M)."""
+    if cur is None:
+        return None
+    if kind != CUMULATIVE:
+        return cur
+    if ly12 is not None and ly is not None and ly != 0:
+        return cur * ly12 / ly
+    return cur * 12.0 / month
 
 
 def _f(value: Number | None) -> float | None:
@@ -222,8 +254,8 @@ def resolve_levels(
             den = held.get((unit, ind.denominator, year, month))
             if den is None or den == 0:
                 continue
-            # Both parts are in 1/10,000: the scales cancel.
-            levels[(unit, ind.code, year, month)] = float(num * 100) / float(den)
+            # Both parts are in 10^-8: the scales cancel.
+            levels[(unit, ind.code, year, month)] = float(num) * 100.0 / float(den)
     return levels
 
 
@@ -284,13 +316,7 @@ def figures(
             )
             if yoy_prev is not None and yoy is not None:
                 growth_drop = yoy_prev - yoy if kind == RATIO else (yoy_prev - yoy) * 100.0
-        if cur is None:
-            forecast = None
-        elif kind == CUMULATIVE:
-            full = ly12 is not None and ly is not None and ly != 0
-            forecast = cur * ly12 / ly if full else cur * 12.0 / month
-        else:
-            forecast = cur
+        forecast = forecast_of(kind, cur, ly, ly12, month)
         figs[(unit, code)] = Figure(
             unit, code, target, cur, completion, tp, yoy, growth_drop, None, forecast, []
         )
@@ -385,6 +411,123 @@ def _key_expr(expr: pl.Expr, scale: float) -> pl.Expr:
     return ((expr * scale) + 0.5).floor()
 
 
+def _kinds_frame(indicators: Mapping[str, IndicatorDef]) -> pl.LazyFrame:
+    import polars as pl
+
+    defs = list(indicators.values())
+    return pl.DataFrame(
+        {"indicator": [d.code for d in defs], "kind": [d.kind for d in defs]},
+        schema={"indicator": pl.String, "kind": pl.String},
+    ).lazy()
+
+
+def _levels_lazy(
+    actuals: pl.DataFrame | pl.LazyFrame,
+    indicators: Mapping[str, IndicatorDef],
+    layout: Layout,
+    periods: set[tuple[int, int]] | None,
+) -> pl.LazyFrame:
+    """`resolve_levels` over a frame: (unit, indicator, year, month, level)."""
+    import polars as pl
+
+    col = pl.col
+    reported = [code for code, d in indicators.items() if d.kind != RATIO]
+    raw = actuals.lazy().select(
+        col("unit").cast(pl.String),
+        col("indicator").cast(pl.String),
+        col("year").cast(pl.Int64),
+        col("month").cast(pl.Int64),
+        col("value").cast(pl.Float64),
+    )
+    if periods is not None:
+        raw = raw.filter(
+            pl.any_horizontal([(col("year") == y) & (col("month") == m) for y, m in sorted(periods)])
+        )
+    raw = raw.filter(col("indicator").is_in(reported)).collect()
+    if raw.height:
+        # As `_scaled` does per record: a value out of range is an error, never an Int64 wrap.
+        largest = raw.select(col("value").abs().max()).item()
+        if not largest < MAX_VALUE:
+            raise _out_of_range(largest)
+    held = raw.lazy().select(
+        "unit",
+        "indicator",
+        "year",
+        "month",
+        ((col("value") * _FSCALE) + 0.5).floor().cast(pl.Int64).alias("v"),
+    )
+    # The city: its own figure, else the sum of the districts that reported (one pass; joins cost
+    # more than the arithmetic at a city's size).
+    period_keys = ["indicator", "year", "month"]
+    in_district = col("unit").is_in(sorted(layout.districts))
+    city = (
+        held.group_by(period_keys)
+        .agg(
+            col("v").filter(col("unit") == layout.city).first().alias("own"),
+            col("v").filter(in_district).sum().alias("sum"),
+            in_district.any().alias("any"),
+        )
+        .filter(col("own").is_null() & col("any"))
+        .select(pl.lit(layout.city, dtype=pl.String).alias("unit"), *period_keys, col("sum").alias("v"))
+    )
+    held = pl.concat([held, city], how="vertical")
+
+    # Ratios from their parts, per unit and month, in one pass over the parts' rows.
+    level_keys = ["unit", "indicator", "year", "month"]
+    levels = [held.select(*level_keys, _div_const(col("v").cast(pl.Float64), _FSCALE).alias("level"))]
+    ratio_defs = [d for d in indicators.values() if d.kind == RATIO]
+    if ratio_defs:
+        parts = sorted({p for d in ratio_defs for p in (d.numerator, d.denominator)})
+        wide = (
+            held.filter(col("indicator").is_in(parts))
+            .group_by(["unit", "year", "month"])
+            .agg(col("v").filter(col("indicator") == p).first().alias(f"p:{p}") for p in parts)
+        )
+        for d in ratio_defs:
+            n, den = col(f"p:{d.numerator}"), col(f"p:{d.denominator}")
+            levels.append(
+                wide.filter(n.is_not_null() & den.is_not_null() & (den != 0)).select(
+                    "unit",
+                    pl.lit(d.code, dtype=pl.String).alias("indicator"),
+                    "year",
+                    "month",
+                    (n.cast(pl.Float64) * 100.0 / den.cast(pl.Float64)).alias("level"),
+                )
+            )
+    return pl.concat(levels, how="vertical")
+
+
+def levels_frame(
+    actuals: pl.DataFrame | pl.LazyFrame,
+    indicators: Mapping[str, IndicatorDef],
+    layout: Layout,
+    periods: set[tuple[int, int]] | None = None,
+) -> pl.DataFrame:
+    """`resolve_levels()` over a frame of actuals: one row (unit, indicator, year, month, level)
+    per level, the same floats to the last bit; `periods` limits the (year, month)s resolved."""
+    return _levels_lazy(actuals, indicators, layout, periods).collect()
+
+
+def forecast_expr(cur: pl.Expr, ly: pl.Expr, ly12: pl.Expr, kind: pl.Expr, month: pl.Expr | int) -> pl.Expr:
+    """`forecast_of` as a polars expression; `month` a column or a constant."""
+    import polars as pl
+
+    by_month = (
+        _div_const(cur * 12.0, float(month))
+        if isinstance(month, int)
+        else (cur * 12.0) / month.cast(pl.Float64)
+    )
+    return (
+        pl.when(cur.is_null())
+        .then(None)
+        .when(kind != CUMULATIVE)
+        .then(cur)
+        .when(ly12.is_not_null() & ly.is_not_null() & (ly != 0))
+        .then(cur * ly12 / ly)
+        .otherwise(by_month)
+    )
+
+
 def figures_frame(
     actuals: pl.DataFrame | pl.LazyFrame,
     targets: pl.DataFrame | pl.LazyFrame,
@@ -405,62 +548,8 @@ def figures_frame(
     th = thresholds or Thresholds()
     scale = th.scale
     col = pl.col
-    defs = list(indicators.values())
-    kinds = pl.DataFrame(
-        {"indicator": [d.code for d in defs], "kind": [d.kind for d in defs]},
-        schema={"indicator": pl.String, "kind": pl.String},
-    ).lazy()
-    reported = kinds.filter(col("kind") != RATIO).select("indicator")
-    periods = _needed_periods(year, month)
-    in_periods = pl.any_horizontal([(col("year") == y) & (col("month") == m) for y, m in periods])
-
-    held = (
-        actuals.lazy()
-        .select(
-            col("unit").cast(pl.String),
-            col("indicator").cast(pl.String),
-            col("year").cast(pl.Int64),
-            col("month").cast(pl.Int64),
-            ((col("value").cast(pl.Float64) * _FSCALE) + 0.5).floor().cast(pl.Int64).alias("v"),
-        )
-        .filter(in_periods)
-        .join(reported, on="indicator", how="semi")
-    )
-    period_keys = ["indicator", "year", "month"]
-    district_sums = (
-        held.filter(col("unit").is_in(sorted(layout.districts)))
-        .group_by(period_keys)
-        .agg(col("v").sum())
-        .join(held.filter(col("unit") == layout.city), on=period_keys, how="anti")
-        .select(pl.lit(layout.city, dtype=pl.String).alias("unit"), *period_keys, "v")
-    )
-    held = pl.concat([held, district_sums], how="vertical")
-
-    ratio_defs = [d for d in defs if d.kind == RATIO]
-    parts = pl.DataFrame(
-        {
-            "ratio": [d.code for d in ratio_defs],
-            "numerator": [d.numerator for d in ratio_defs],
-            "denominator": [d.denominator for d in ratio_defs],
-        },
-        schema={"ratio": pl.String, "numerator": pl.String, "denominator": pl.String},
-    ).lazy()
-    level_keys = ["unit", "indicator", "year", "month"]
-    num = held.join(parts, left_on="indicator", right_on="numerator").select(
-        "unit", col("ratio").alias("indicator"), "year", "month", col("v").alias("n")
-    )
-    den = held.join(parts, left_on="indicator", right_on="denominator").select(
-        "unit", col("ratio").alias("indicator"), "year", "month", col("v").alias("d")
-    )
-    ratios = (
-        num.join(den, on=level_keys)
-        .filter(col("d") != 0)
-        .select(*level_keys, ((col("n") * 100).cast(pl.Float64) / col("d").cast(pl.Float64)).alias("level"))
-    )
-    levels = pl.concat(
-        [held.select(*level_keys, _div_const(col("v").cast(pl.Float64), _FSCALE).alias("level")), ratios],
-        how="vertical",
-    )
+    kinds = _kinds_frame(indicators)
+    levels = _levels_lazy(actuals, indicators, layout, _needed_periods(year, month))
 
     def at(y: int, m: int, name: str) -> pl.Expr:
         return col("level").filter((col("year") == y) & (col("month") == m)).first().alias(name)
@@ -516,14 +605,7 @@ def figures_frame(
             .alias("target"),
             yoy_of(cur, ly).alias("yoy"),
             yoy_of(col("prev"), col("lyp")).alias("yoy_prev"),
-            pl.when(cur.is_null())
-            .then(None)
-            .when((col("kind") == CUMULATIVE) & ly12.is_not_null() & ly.is_not_null() & (ly != 0))
-            .then(cur * ly12 / ly)
-            .when(col("kind") == CUMULATIVE)
-            .then(_div_const(cur * 12.0, float(month)))
-            .otherwise(cur)
-            .alias("forecast"),
+            forecast_expr(cur, ly, ly12, col("kind"), month).alias("forecast"),
         )
         .with_columns(
             pl.when(col("target").is_not_null() & (col("target") != 0))
