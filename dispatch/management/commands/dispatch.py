@@ -24,11 +24,16 @@ class Command(BaseCommand):
         p.add_argument("--year", type=int, required=True)
         p.add_argument("--month", type=int, required=True)
         p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+        p = sub.add_parser("warnings", help="persist the warnings of one month; open follow-up orders")
+        p.add_argument("--year", type=int, required=True)
+        p.add_argument("--month", type=int, required=True)
 
     def handle(self, *args, **options):
         action = options["action"]
         if action == "status":
             return self._status(options)
+        if action == "warnings":
+            return self._warnings(options)
         run = targets_import if action == "import-targets" else actuals_import
         try:
             result = run(options["file"], dry_run=options["dry_run"])
@@ -72,3 +77,18 @@ class Command(BaseCommand):
                 else:
                     cells.append("" if value is None else str(value))
             self.stdout.write("\t".join(cells))
+
+    def _warnings(self, options):
+        from dispatch.workflow.common import WorkflowError
+        from dispatch.workflow.warnings import warnings_refresh
+
+        try:
+            r = warnings_refresh(actor=None, year=options["year"], month=options["month"])
+        except WorkflowError as exc:
+            raise CommandError(f"--month must be 1–12, not {options['month']}") from exc
+        self.stdout.write(
+            f"{r.year}-{r.month:02d}: warnings created {r.created}, updated {r.updated}, cleared {r.cleared}; "
+            f"follow-up orders opened {len(r.orders)}"
+            + (f" ({', '.join(o.number for o in r.orders)})" if r.orders else "")
+            + "."
+        )
