@@ -1,5 +1,9 @@
 from dispatch.views import assessment, dashboard, followup, reports, warnings
 
 urlpatterns = (
-    dashboard.urlpatterns + reports.urlpatterns + warnings.urlpatterns + followup.urlpatterns + assessment.urlpatterns
+    dashboard.urlpatterns
+    + reports.urlpatterns
+    + warnings.urlpatterns
+    + followup.urlpatterns
+    + assessment.urlpatterns
 )
