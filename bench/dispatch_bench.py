@@ -1,9 +1,17 @@
-"""Benchmark: dispatch figures at national scale (reference/performance.md, job 5).
+"""Benchmark: dispatch figures at national and at city scale (reference/performance.md, job 5).
 
-3,000 districts (plus the city) × 40 indicators × 24 months: the vectorised path of
+National: 3,000 districts (plus the city) × 40 indicators × 24 months: the vectorised path of
 rules/dispatch.py (polars) against a plain SQLite computation of the same figures with window
-functions (RANK / COUNT OVER for ranks), both from data already in memory. Repetitions are
-interleaved; medians and their ratio are printed, with a check that both give the same figures.
+functions (RANK / COUNT OVER for ranks), both from data already in memory; then the forecast
+backtest of rules/forecast.py (MAPE of the forecast made at each month), vectorised against the
+per-record path.
+
+City: 12 districts (plus the city) × 40 indicators × 24 months, the size dispatch/figures.py
+meets: the per-record path, the vectorised one and SQLite. At this size polars' fixed cost per
+operation outweighs the work, which is why dispatch/figures.py takes the per-record path below
+VECTORISE_FROM actual rows (both paths give the same figures to the last bit).
+
+Repetitions are interleaved; medians and ratios are printed, with a check that the paths agree.
 
     .venv/bin/python bench/dispatch_bench.py [--units 3000] [--repeat 5] [--python]
 
@@ -36,7 +44,11 @@ from rules.dispatch import (  # noqa: E402
     Thresholds,
     figures,
     figures_frame,
+    frame_to_figures,
+    levels_frame,
+    resolve_levels,
 )
+from rules.forecast import backtest, backtest_frame, backtest_of_frame  # noqa: E402
 
 CITY = "C0"
 YEAR, MONTH = 2023, 6
@@ -266,6 +278,79 @@ def compare(frame: pl.DataFrame, sql_rows: list[tuple]) -> str:
     return f"{len(sql_rows):,} rows compared, {differ} differ, row count difference {missing}"
 
 
+def interleaved(cases: dict, repeat: int) -> dict[str, float]:
+    """Median seconds of each case, the cases run in turn `repeat` times (after one warm-up)."""
+    results = {name: fn() for name, fn in cases.items()}  # warm-up, not timed
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(repeat):
+        for name, fn in cases.items():
+            t0 = time.perf_counter()
+            results[name] = fn()
+            times[name].append(time.perf_counter() - t0)
+    interleaved.results = results
+    return {name: statistics.median(ts) for name, ts in times.items()}
+
+
+def city(repeat: int, th: Thresholds) -> None:
+    actuals, targets, indicators, layout = build(12)
+    con = load_sqlite(actuals, targets, indicators, layout)
+    records = [ActualRecord(*r) for r in actuals.iter_rows()]
+    target_records = [TargetRecord(*r) for r in targets.iter_rows()]
+    kw = {"year": YEAR, "month": MONTH, "thresholds": th}
+    medians = interleaved(
+        {
+            "per-record Python": lambda: figures(records, target_records, indicators, layout, **kw),
+            "polars (vectorised)": lambda: frame_to_figures(
+                figures_frame(actuals, targets, indicators, layout, **kw)
+            ),
+            "SQLite window SQL": lambda: run_sql(con, th),
+        },
+        repeat,
+    )
+    results = interleaved.results
+    print(
+        f"\ncity: 12 districts + city × {len(indicators)} indicators × 24 months = {actuals.height:,} actuals"
+    )
+    for name, median in medians.items():
+        print(f"  {name:24s} median {median * 1000:8.2f} ms")
+    base = medians["per-record Python"]
+    print(
+        f"  ratios to per-record: polars {medians['polars (vectorised)'] / base:.1f}×, "
+        f"SQL {medians['SQLite window SQL'] / base:.1f}×"
+    )
+    same = results["per-record Python"] == results["polars (vectorised)"]
+    print(f"  per-record and polars figures identical: {same}")
+
+
+def national_backtest(actuals, indicators, layout, repeat: int) -> None:
+    """The backtest of YEAR (forecasts made at months 1..11 against December, YEAR − 1 as last
+    year) over levels already resolved, as dispatch/figures.py holds them."""
+    levels = levels_frame(actuals, indicators, layout)
+    level_dict = {(u, c, y, m): v for u, c, y, m, v in levels.iter_rows()}
+    medians = interleaved(
+        {
+            "polars (vectorised)": lambda: backtest_frame(levels, indicators, year=YEAR),
+            "per-record Python": lambda: backtest(level_dict, indicators, year=YEAR),
+        },
+        repeat,
+    )
+    results = interleaved.results
+    frame = results["polars (vectorised)"]
+    print(f"\nbacktest (MAPE of 11 forecasts per unit × indicator): {frame.height:,} series")
+    for name, median in medians.items():
+        print(f"  {name:24s} median {median * 1000:9.1f} ms")
+    print(
+        f"  ratio per-record / polars: {medians['per-record Python'] / medians['polars (vectorised)']:.1f}×"
+    )
+    print(f"  identical: {backtest_of_frame(frame) == results['per-record Python']}")
+    t0 = time.perf_counter()
+    level_check = resolve_levels((ActualRecord(*r) for r in actuals.iter_rows()), indicators, layout)
+    elapsed = time.perf_counter() - t0
+    print(
+        f"  levels per record {elapsed * 1000:.0f} ms once; equal to the frame's: {level_check == level_dict}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=3000)
@@ -304,6 +389,9 @@ def main() -> None:
     ratio = medians["SQLite window SQL"] / medians["polars (vectorised)"]
     print(f"ratio SQL / polars: {ratio:.1f}×   ({frame.height:,} figures)")
     print("agreement:", compare(frame, sql_rows))
+
+    national_backtest(actuals, indicators, layout, args.repeat)
+    city(max(args.repeat, 9), th)
 
     if args.python:
         records = [ActualRecord(*r) for r in actuals.iter_rows()]

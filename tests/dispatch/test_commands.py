@@ -19,7 +19,7 @@ from django.core.management.base import CommandError
 from dispatch.figures import FIGURE_KEYS, dispatch_figures
 from dispatch.models import Actual, ActualOrigin
 from dispatch.services import DispatchImportError, actuals_import, targets_import
-from kechuang.core.models import Event, EventAction
+from kechuang.core.models import Event, EventAction, ImportRun
 from kechuang.tabular import write_table
 from plan.models import Target, TargetOrigin
 
@@ -202,8 +202,10 @@ def test_import_actuals_counts_audit_and_reimport(plan, tmp_path):
     assert Actual.objects.get(
         unit__code="520602", indicator__code="GDP", year=2023, month=6
     ).value == Decimal("151.5")
-    last = Event.objects.filter(action=EventAction.IMPORT).first()
-    assert last.data["changes"] == [["520602", "GDP", "2023-06", "150.0000", "151.5000"]]
+    # What the import replaced is kept with it (the bulk write bypasses the per-row log).
+    last = ImportRun.objects.get(pk=result.run_id)
+    assert last.options["changes"] == [["520602", "GDP", "2023-06", "150.0000", "151.5000"]]
+    assert Event.objects.filter(action=EventAction.IMPORT).first().data["run"] == last.pk
 
 
 def test_import_actuals_errors_name_row_and_column_and_write_nothing(plan, tmp_path):
@@ -268,6 +270,7 @@ def test_import_actuals_dry_run_writes_nothing(plan, tmp_path):
     assert "would create 17" in out and "Nothing was written" in out
     assert Actual.objects.count() == 0
     assert not Event.objects.filter(action=EventAction.IMPORT).exists()
+    assert not ImportRun.objects.exists()
 
 
 def test_import_actuals_chinese_headers_unit_names_and_xlsx(plan, tmp_path):
@@ -331,9 +334,11 @@ def test_import_targets_derives_from_growth_and_replaces_the_plan_target(loaded,
     assert rows[(CITY, "HT_OUTPUT")]["target"] == 350
     assert rows[("520602", "HT_OUTPUT")]["completion"] == pytest.approx(130 / 300)
     event = Event.objects.filter(action=EventAction.IMPORT).first()
-    assert event.data["kind"] == "dispatch.targets"
+    assert event.data["kind"] == "targets"
     assert (event.data["created"], event.data["updated"]) == (2, 1)
-    assert event.data["changes"] == [[CITY, "HT_OUTPUT", 2023, "316.0000", "350.0000"]]
+    run_row = ImportRun.objects.get(pk=event.data["run"])
+    assert (run_row.kind, run_row.options["unchanged"]) == ("targets", 0)
+    assert run_row.options["changes"] == [[CITY, "HT_OUTPUT", 2023, "316.0000", "350.0000"]]
 
 
 def test_import_targets_city_growth_from_the_district_sum(loaded, tmp_path):
@@ -387,7 +392,8 @@ def test_import_targets_dry_run_writes_nothing(loaded, tmp_path):
     out, _ = run("import-targets", str(path), "--dry-run")
     assert "would create 0, update 1" in out
     assert Target.objects.get(unit__code=CITY, indicator__code="HT_OUTPUT", year=2023).value == 316
-    assert not Event.objects.filter(action=EventAction.IMPORT, data__kind="dispatch.targets").exists()
+    assert not Event.objects.filter(action=EventAction.IMPORT, data__kind="targets").exists()
+    assert not ImportRun.objects.filter(kind="targets").exists()
 
 
 # ---------------------------------------------------------------------------------------------
