@@ -16,6 +16,9 @@ import pytest
 
 from tests.conftest import PASSWORD
 
+# The project module's fixtures (a published call, experts, applications) for the expert's journey.
+from tests.projects.conftest import _uploads, guide, make_application, make_expert  # noqa: F401
+
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from a
 # thread with a running loop unless told that this is deliberate. Only the tests' own set-up
 # code touches the ORM here, never concurrently with the server thread's requests.
