@@ -16,6 +16,9 @@ import pytest
 
 from tests.conftest import PASSWORD
 
+# The dispatch dashboard's season (three districts' high-tech output in 2022 and 2023).
+from tests.dispatch.test_dashboard import season  # noqa: F401
+
 # The project module's fixtures (a published call, experts, applications) for the expert's journey.
 from tests.projects.conftest import _uploads, guide, make_application, make_expert  # noqa: F401
 
