@@ -15,6 +15,7 @@ class DispatchConfig(AppConfig):
         NavItem("warning_list", _("Warnings"), 22, roles=_WORKFLOW),
         NavItem("followup_list", _("Follow-up"), 23, roles=_WORKFLOW),
         NavItem("assessment_index", _("Assessment"), 24, roles=_WORKFLOW),
+        NavItem("target_list", _("Targets"), 25, roles=frozenset({"staff", "leader"})),
     ]
 
     def ready(self) -> None:

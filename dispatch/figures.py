@@ -12,10 +12,9 @@ Where the actuals come from (decisions, also in the report of the change that ad
 - Counted and summed indicators with a registry counter (kechuang/core/indicators.py): the
   registry's records, year to date. A registry that has any record dated in a year gives that
   year a figure for every district and zone, 0 where the unit has none, for each month that has
-  begun; the city's figure is the count (or sum) over all of the registry's records, whichever
-  unit holds them (a record belongs to one unit, so nothing is counted twice; a zone's records
-  are in the city total, which for reported statistics holds the 10 districts only because a
-  zone's statistics are already inside its host district's).
+  begun; the city's figure is the count (or sum) of the records held by the city unit itself
+  and by the ten districts (CONTRACTS.md: city totals sum the 10 districts only). A zone's
+  records give the zone its own figure and rank, never the city's total (`defines_city`).
 - A registry with no record in a year gives that year no figure ("no data", never 0), and an
   indicator without a counter keeps its imported or reported figures.
 - Precedence (history imported for a counted indicator, e.g. the years before the registry):

@@ -1,4 +1,4 @@
-from dispatch.views import assessment, dashboard, followup, reports, warnings
+from dispatch.views import assessment, dashboard, followup, reports, targets, warnings
 
 urlpatterns = (
     dashboard.urlpatterns
@@ -6,4 +6,5 @@ urlpatterns = (
     + warnings.urlpatterns
     + followup.urlpatterns
     + assessment.urlpatterns
+    + targets.urlpatterns
 )
