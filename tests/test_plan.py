@@ -127,6 +127,7 @@ def test_number_filters():
     from kechuang.core.templatetags.kc import num, pct
 
     assert pct(Decimal("0.065")) == "6.5%" and pct(Decimal("0.200000")) == "20%"
+    assert pct(-0.09999999999999998) == "-10%" and pct(1 / 3) == "33.33%"
     assert num(Decimal("316.0000")) == "316" and num(Decimal("8.6200")) == "8.62" and num(None) == "—"
     assert num(Decimal("1E+2")) == "100"
 

@@ -27,10 +27,11 @@ def num(value) -> str:
 
 @register.filter
 def pct(value) -> str:
-    """A fraction as a percentage: 0.065 -> 6.5%."""
+    """A fraction as a percentage to at most two decimals: 0.065 -> 6.5%; a float's noise goes
+    (-0.09999999999999998 -> -10%)."""
     if value is None or value == "":
         return "—"
     try:
-        return _plain(Decimal(str(value)) * 100) + "%"
+        return _plain((Decimal(str(value)) * 100).quantize(Decimal("0.01"))) + "%"
     except InvalidOperation:
         return str(value)
