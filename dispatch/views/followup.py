@@ -26,6 +26,7 @@ from dispatch.models import (
 )
 from dispatch.workflow import followup as svc
 from dispatch.workflow.common import WorkflowError, plan_of, reporting_units, reporting_units_for
+from dispatch.workflow.deadlines import deadline_checks
 from dispatch.workflow.forms import (
     AnswerForm,
     AssignForm,
@@ -159,6 +160,7 @@ def _item_page(request, assignment, *, edit_form=None, update_form=None, status=
             "a": assignment,
             "item": item,
             "deadlines": item.deadlines.all(),
+            "deadline_checks": deadline_checks(item.deadlines.all(), item.task.plan.year),
             "targets": item.targets.all(),
             "others": ItemAssignment.objects.for_user(request.user)
             .filter(item=item)
