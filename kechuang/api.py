@@ -5,10 +5,13 @@ from __future__ import annotations
 import contextlib
 
 from auditlog.context import auditlog_value
+from django.db import transaction
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.security import django_auth as _session_auth
+
+from kechuang.core.concurrency import StaleVersion
 
 __all__ = ["api"]
 
@@ -41,6 +44,14 @@ api = NinjaAPI(
 @api.exception_handler(Http404)
 def _not_found(request, exc):
     return api.create_response(request, {"detail": "Not Found"}, status=404)
+
+
+@api.exception_handler(StaleVersion)
+def _stale(request, exc):
+    """An update from a stale copy (If-Match / `version`): 409, and nothing of it is kept."""
+    if transaction.get_connection().in_atomic_block:
+        transaction.set_rollback(True)
+    return api.create_response(request, {"detail": str(exc)}, status=409)
 
 
 def _register_routers() -> None:

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from kechuang.core.audit import record_event
+from kechuang.core.concurrency import VersionedForm
 from kechuang.core.models import EventAction
 from kechuang.core.roles import CHANGE, VIEW
 from kechuang.core.scope import ensure_in_scope, get_scoped_or_404, scope_of
@@ -98,7 +99,7 @@ def save_in_scope(obj, *, actor, data: dict[str, Any] | None = None, m2m: Sequen
     return obj
 
 
-class ScopedModelForm(forms.ModelForm):
+class ScopedModelForm(VersionedForm):
     """A ModelForm whose choices come from the user's scope: `unit` from the units the user may
     write, any other scoped model from what the user may read."""
 

@@ -19,6 +19,7 @@ from ninja.pagination import paginate
 from pydantic import ValidationError
 
 from kechuang.core.api import ListPagination
+from kechuang.core.concurrency import expect_version
 from kechuang.core.roles import CHANGE
 from kechuang.core.scope import get_scoped_or_404
 from org.models import Unit
@@ -60,6 +61,7 @@ class ContractDetailOut(ContractOut):
     note: str
     created: dt.datetime
     updated: dt.datetime
+    version: int
 
 
 class ContractIn(Schema):
@@ -108,6 +110,7 @@ class ContractPatch(Schema):
     follow_up_owner: str | None = None
     follow_up_note: str | None = None
     note: str | None = None
+    version: int | None = None  # the version read; a stale one is a 409 (or send If-Match)
 
 
 class ProblemOut(Schema):
@@ -194,7 +197,7 @@ def contract_create_api(request, payload: ContractIn):
 @router.api_operation(
     ["PUT", "PATCH"],
     "/{int:contract_id}",
-    response={200: ContractDetailOut, 403: MessageOut, 422: ProblemsOut},
+    response={200: ContractDetailOut, 403: MessageOut, 409: MessageOut, 422: ProblemsOut},
     url_name="contract_update",
 )
 def contract_update_api(request, contract_id: int, payload: ContractPatch):
@@ -206,6 +209,7 @@ def contract_update_api(request, contract_id: int, payload: ContractPatch):
     if not can_edit(request.user):
         return Status(403, {"detail": _("Only bureau and district staff keep this registry.")})
     given = payload.dict(exclude_unset=True)
+    expect_version(request, contract, given.pop("version", None))
     if request.method == "PUT":
         try:
             given = ContractIn(**given).dict()

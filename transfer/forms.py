@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
+from kechuang.core.concurrency import VersionedForm
 from transfer.models import AwardApplication, TechContract, Top10Nomination, TransferProject
 from transfer.selectors import writable_units
 from transfer.services import AWARD_FIELDS, CONTRACT_FIELDS, PROJECT_FIELDS, TOP10_FIELDS
@@ -23,7 +24,7 @@ class _DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class _RegistryForm(forms.ModelForm):
+class _RegistryForm(VersionedForm):
     """Unit (and enterprise) choices from the user's scope; the registry's rules in clean()."""
 
     problems = staticmethod(lambda values, **kw: [])

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models.enterprise import Enterprise
+from kechuang.core.concurrency import Versioned
 from kechuang.core.models import BaseModel
 from kechuang.core.scope import ScopeSpec
 from org.models import Unit
@@ -20,7 +21,7 @@ class FollowUp(models.TextChoices):
     DONE = "done", _("Done")
 
 
-class Visit(BaseModel):
+class Visit(Versioned, BaseModel):
     """One 千企面对面 visit to an enterprise."""
 
     enterprise = models.ForeignKey(
@@ -53,7 +54,7 @@ class DemandStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class TechDemand(BaseModel):
+class TechDemand(Versioned, BaseModel):
     """A technology demand collected from an enterprise; counted for TECH_DEMANDS by the month it
     was collected."""
 

@@ -6,6 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.concurrency import Versioned
 from kechuang.core.models import BaseModel
 from kechuang.core.scope import ScopeSpec
 from org.models import Unit
@@ -29,7 +30,7 @@ class HtDomain(models.TextChoices):
 HT_DOMAINS = tuple(HtDomain.values)
 
 
-class Enterprise(BaseModel):
+class Enterprise(Versioned, BaseModel):
     """An enterprise known to the bureau, in the unit (district or zone) where it is located."""
 
     uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
@@ -71,7 +72,7 @@ def _count(label):
     return models.PositiveIntegerField(label, null=True, blank=True)
 
 
-class EnterpriseYear(BaseModel):
+class EnterpriseYear(Versioned, BaseModel):
     """One enterprise's figures for one year (money in 万元)."""
 
     enterprise = models.ForeignKey(

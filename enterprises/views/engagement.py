@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from enterprises.models import DemandStatus, Enterprise, FollowUp, HtDomain, TechDemand, Visit
 from enterprises.services import engagement as svc
 from kechuang.core.audit import record_event
+from kechuang.core.concurrency import VersionedForm
 from kechuang.core.exports import xlsx_stream
 from kechuang.core.models import EventAction
 from kechuang.core.roles import CHANGE
@@ -90,7 +91,7 @@ def _bound_filters(form_class, request):
     return form, values
 
 
-class VisitForm(forms.ModelForm):
+class VisitForm(VersionedForm):
     class Meta:
         model = Visit
         fields = ["enterprise", "visited_on", "visitors", "problems"]
@@ -121,7 +122,7 @@ class FollowUpForm(forms.Form):
         self.fields["follow_up"].choices = [(v, label) for v, label in FollowUp.choices if v in allowed]
 
 
-class DemandForm(forms.ModelForm):
+class DemandForm(VersionedForm):
     class Meta:
         model = TechDemand
         fields = ["enterprise", "unit", "title", "field", "description", "budget", "deadline", "collected_on"]

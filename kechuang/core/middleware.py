@@ -12,6 +12,7 @@ __all__ = [
     "RequestIdLogFilter",
     "RequestIdMiddleware",
     "SessionLifetimeMiddleware",
+    "StaleVersionMiddleware",
     "current_request_id",
 ]
 
@@ -81,3 +82,23 @@ class SessionLifetimeMiddleware:
             if time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
         return self.get_response(request)
+
+
+class StaleVersionMiddleware:
+    """A save that lost a race (kechuang.core.concurrency.StaleVersion) answers 409 with a page
+    saying nothing was saved; the request's transaction has already rolled back."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.shortcuts import render
+
+        from kechuang.core.concurrency import StaleVersion
+
+        if isinstance(exception, StaleVersion):
+            return render(request, "409.html", {"message": str(exception)}, status=409)
+        return None

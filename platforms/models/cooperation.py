@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
+from kechuang.core.concurrency import Versioned
 from kechuang.core.models import BaseModel
 from kechuang.core.scope import ScopeSpec
 from org.models import Unit
@@ -47,7 +48,7 @@ class CooperationStatus(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
-class CooperationAgreement(BaseModel):
+class CooperationAgreement(Versioned, BaseModel):
     """A cooperation agreement signed by a unit (or the bureau, in the host district) with a
     partner, within a programme."""
 
@@ -91,7 +92,7 @@ class ProjectStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
-class CooperationProject(BaseModel):
+class CooperationProject(Versioned, BaseModel):
     """A project carried out under a cooperation agreement."""
 
     agreement = models.ForeignKey(
@@ -134,7 +135,7 @@ class CooperationProject(BaseModel):
         return self.title
 
 
-class Investment(BaseModel):
+class Investment(Versioned, BaseModel):
     """Funds attracted and received for a project of the S&T R&D industry chain (科技研发工程
     产业链招商到位资金), in 万元, dated the day they arrived."""
 

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
+from kechuang.core.concurrency import Versioned
 from kechuang.core.models import BaseModel
 from kechuang.core.scope import ScopeSpec
 from org.models import Unit
@@ -47,7 +48,7 @@ class PlatformStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
-class Platform(BaseModel):
+class Platform(Versioned, BaseModel):
     """One platform at one level: an upgrade (city → provincial) is a new approval, a new row."""
 
     name = models.CharField(_("name"), max_length=200)

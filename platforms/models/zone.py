@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.concurrency import Versioned
 from kechuang.core.models import BaseModel
 from kechuang.core.scope import ScopeSpec
 from org.models import Unit
@@ -32,7 +33,7 @@ class ChecklistStatus(models.TextChoices):
     BLOCKED = "blocked", _("Blocked")
 
 
-class ZoneChecklistItem(BaseModel):
+class ZoneChecklistItem(Versioned, BaseModel):
     """One material or work of the application. Without a unit it is the bureau's own item;
     with one (the high-tech zone), that unit keeps it too."""
 

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
+from kechuang.core.concurrency import Versioned
 from kechuang.core.models import BaseModel
 from kechuang.core.scope import ScopeSpec
 from org.models import Unit
@@ -32,7 +33,7 @@ class AssignmentLevel(models.TextChoices):
     COUNTY = "county", _("County level")
 
 
-class Assignment(BaseModel):
+class Assignment(Versioned, BaseModel):
     """One commissioner selected (选派) in a year and sent to serve one place in a unit."""
 
     person = models.ForeignKey(

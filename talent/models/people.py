@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.concurrency import Versioned
 from kechuang.core.models import BaseModel
 from kechuang.core.scope import ScopeSpec
 from org.models import Unit
@@ -31,7 +32,7 @@ class Education(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Person(BaseModel):
+class Person(Versioned, BaseModel):
     """A person known to the bureau: a talent, an expert, a commissioner, or several at once.
 
     `unit` is the responsible unit that keeps the record. `is_expert` puts the person in the expert

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
+from kechuang.core.concurrency import Versioned
 from kechuang.core.models import BaseModel
 from kechuang.core.scope import ScopeSpec
 from org.models import Unit
@@ -25,7 +26,7 @@ class PhdProjectStatus(models.TextChoices):
     TERMINATED = "terminated", _("Terminated")
 
 
-class PhdProject(BaseModel):
+class PhdProject(Versioned, BaseModel):
     """A project a PhD carries out with a local enterprise (博士人才项目); counted for
     PHD_PROJECTS by the month of approval."""
 
@@ -84,7 +85,7 @@ class AgreementStatus(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
-class SchoolEnterpriseAgreement(BaseModel):
+class SchoolEnterpriseAgreement(Versioned, BaseModel):
     """A cooperation agreement between a university or institute and an enterprise (校企合作:
     joint training bases, PhDs employed by the school and working in the enterprise); counted for
     SCHOOL_ENTERPRISE by the month it was signed."""

@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.concurrency import Versioned
 from kechuang.core.models import BaseModel
 from kechuang.core.scope import ScopeSpec
 from org.models import Unit
@@ -56,7 +57,7 @@ class ProjectStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class TransferProject(BaseModel):
+class TransferProject(Versioned, BaseModel):
     """An application for an S&T achievement transformation project (科技成果转化项目), organised by
     a unit; counted for TRANSFER_PROJECTS in the month it was filed (withdrawn ones do not count)."""
 
@@ -124,7 +125,7 @@ class AwardGrade(models.TextChoices):
     THIRD = "third", _("Third prize")
 
 
-class AwardApplication(BaseModel):
+class AwardApplication(Versioned, BaseModel):
     """An application (nomination) for a Guizhou provincial S&T award and its result; counted for
     PROVINCIAL_AWARDS in the month it was filed (withdrawn ones do not count)."""
 
@@ -160,7 +161,7 @@ class Top10Status(models.TextChoices):
     NOT_SELECTED = "not_selected", _("Not selected")
 
 
-class Top10Nomination(BaseModel):
+class Top10Nomination(Versioned, BaseModel):
     """An achievement put forward for the Guizhou top-ten S&T innovation achievements
     (贵州省十大科技创新成果); counted for TOP10_ACHIEVEMENTS in the month it was selected."""
 

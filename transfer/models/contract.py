@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kechuang.core.concurrency import Versioned
 from kechuang.core.models import BaseModel
 from kechuang.core.scope import ScopeSpec
 from org.models import Unit
@@ -120,7 +121,7 @@ def money(label):
     return models.DecimalField(label, max_digits=16, decimal_places=4, validators=[MinValueValidator(0)])
 
 
-class TechContract(BaseModel):
+class TechContract(Versioned, BaseModel):
     """One technology contract known to a unit: registered (认定登记, with its registration number
     and date, counted for TECH_CONTRACT_VALUE in the month of registration), refused (未予登记,
     with the ground), or signed and not yet registered (a follow-up item with an owner)."""
