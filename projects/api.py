@@ -1,6 +1,7 @@
 """`/api/v1/projects/…`: call guides, applications, reviews (an expert's own), projects,
-challenge lists, provincial applications and the schedule findings — the same scope as the pages
-(a foreign id is a 404 on every method). Lists are `{"items": [...], "count": N}`.
+challenge lists with their bids, horse races with their teams, provincial applications and the
+schedule findings — the same scope as the pages (a foreign id is a 404 on every method). Lists
+are `{"items": [...], "count": N}`.
 
 Writes: an applicant submits a draft (`POST /applications/{id}/submit`), an expert scores its
 review (`POST /reviews/{id}/score`); refusals are 422 with the reasons."""
@@ -21,12 +22,15 @@ from org.models import Unit
 from projects.access import Refused, expert_person, is_bureau
 from projects.models import (
     Application,
+    Bid,
     CallGuide,
     ChallengeList,
     ExternalApplication,
+    HorseRace,
     Project,
     Review,
     ReviewStatus,
+    TrancheStatus,
 )
 from projects.schedule import schedule_findings
 from projects.services import applications as app_svc
@@ -198,6 +202,50 @@ class ChallengeOut(Schema):
     @staticmethod
     def resolve_unit(obj) -> str:
         return obj.unit.code
+
+
+class BidOut(Schema):
+    id: int
+    challenge_id: int
+    bidder_name: str
+    leader: str
+    price: Decimal
+    months: int
+    status: str
+
+
+class TeamOut(Schema):
+    id: int
+    number: str
+    undertaker: str
+    budget: Decimal
+    paid: Decimal
+    status: str
+
+    @staticmethod
+    def resolve_paid(obj) -> Decimal:
+        return sum((t.amount for t in obj.tranches.all() if t.status == TrancheStatus.PAID), Decimal(0))
+
+
+class RaceOut(Schema):
+    id: int
+    year: int
+    title: str
+    unit: str
+    stage1_amount: Decimal
+    later_amount: Decimal
+    gate_on: dt.date
+    ends_on: dt.date
+    status: str
+    teams: list[TeamOut]
+
+    @staticmethod
+    def resolve_unit(obj) -> str:
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_teams(obj):
+        return sorted(obj.teams.all(), key=lambda p: p.number)
 
 
 class ExternalOut(Schema):
@@ -375,6 +423,32 @@ def challenge_list(request):
 @router.get("/challenges/{int:challenge_id}", response=ChallengeOut, url_name="projects_challenge_detail")
 def challenge_detail(request, challenge_id: int):
     return get_scoped_or_404(ChallengeList.objects.select_related("unit"), request.user, pk=challenge_id)
+
+
+@router.get("/challenges/{int:challenge_id}/bids", response=list[BidOut], url_name="projects_challenge_bids")
+@paginate(ListPagination)
+def challenge_bids(request, challenge_id: int):
+    """The bids of a list: all of them for its issuer, a bidder's own otherwise."""
+    challenge = get_scoped_or_404(ChallengeList, request.user, pk=challenge_id)
+    return Bid.objects.for_user(request.user).filter(challenge=challenge).order_by("id")
+
+
+def _races():
+    return HorseRace.objects.select_related("unit").prefetch_related("teams__tranches")
+
+
+@router.get("/races", response=list[RaceOut], url_name="projects_race_list")
+@paginate(ListPagination)
+def race_list(request, year: int | None = None):
+    qs = _races().filter(pk__in=HorseRace.objects.for_user(request.user).values("pk")).order_by("id")
+    if year:
+        qs = qs.filter(year=year)
+    return qs
+
+
+@router.get("/races/{int:race_id}", response=RaceOut, url_name="projects_race_detail")
+def race_detail(request, race_id: int):
+    return get_scoped_or_404(_races(), request.user, pk=race_id)
 
 
 @router.get("/provincial", response=list[ExternalOut], url_name="projects_external_list")

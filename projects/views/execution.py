@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from kechuang.core.roles import CHANGE
 from kechuang.core.scope import get_scoped_or_404, scope_of
+from org.units import CITY_CODE
 from projects.access import Refused, is_bureau, is_district
 from projects.forms import (
     AcceptanceForm,
@@ -386,8 +387,37 @@ def schedule_page(request):
     return render(
         request,
         "projects/schedule.html",
-        {"year": year, "findings": findings, "due": schedule_due(year), "years": range(year - 2, year + 2)},
+        {
+            "year": year,
+            "findings": findings,
+            "due": schedule_due(year),
+            "years": range(year - 2, year + 2),
+            "can_follow_up": is_bureau(request.user) and any(f.unit != CITY_CODE for f in findings),
+        },
     )
+
+
+@require_POST
+@login_required
+@steps_404
+def schedule_followups(request):
+    """Send the late items to the districts as follow-up orders of the dispatch module."""
+    from projects.services.followups import schedule_followups as send
+
+    year = int_or_none(request.POST.get("year")) or timezone.localdate().year
+    result = send(actor=request.user, year=year)
+    messages.success(
+        request,
+        _("{issued} follow-up orders issued; {already} had been issued before.").format(
+            issued=len(result.issued), already=result.already
+        ),
+    )
+    if result.city_items:
+        messages.info(
+            request,
+            _("{n} late items are the city's own and stay with the bureau.").format(n=len(result.city_items)),
+        )
+    return redirect(f"{reverse('projects_schedule')}?year={year}")
 
 
 urlpatterns = [
@@ -395,6 +425,7 @@ urlpatterns = [
     path("projects/projects/export.xlsx", project_export, name="projects_project_export"),
     path("projects/projects/overdue/", overdue_list, name="projects_overdue"),
     path("projects/schedule/", schedule_page, name="projects_schedule"),
+    path("projects/schedule/followups/", schedule_followups, name="projects_schedule_followups"),
     path("projects/projects/<int:pk>/", project_detail, name="projects_project_detail"),
     path("projects/projects/<int:pk>/indicators/", indicator_add, name="projects_indicator_add"),
     path("projects/projects/<int:pk>/tranches/", tranche_add, name="projects_tranche_add"),

@@ -78,6 +78,12 @@ def test_challenge_from_demand_to_paid_contract(users, units, enterprises, deman
         )
         assert r.status_code == 302
     assert Bid.objects.count() == 2
+    # the API: the issuer sees both bids, each bidder only its own
+    bids_url = f"/api/v1/projects/challenges/{challenge.pk}/bids"
+    assert staff.get(bids_url).json()["count"] == 2
+    for user, price in ((wanshan_ent, "280.00"), (users["enterprise"], "250.00")):
+        got = login(user).get(bids_url).json()
+        assert [b["price"] for b in got["items"]] == [price]
     # one bid per enterprise; over the reward is refused
     with pytest.raises(Refused):
         svc.bid_submit(
@@ -198,3 +204,13 @@ def test_horse_race_pays_later_tranches_only_to_passing_teams(users, units, ente
     assert paid == Decimal("50") * 3 + Decimal("150") * 2
     with pytest.raises(Refused):
         svc.race_gate(actor=users["staff"], race=race, passed=set(), note="again", on=today)
+    # the API shows each team's funding paid: 50 + 150 for the passing teams, 50 for the other
+    api = staff.get(f"/api/v1/projects/races/{race.pk}").json()
+    assert [(t["number"], t["paid"], t["status"]) for t in api["teams"]] == [
+        ("SM-0", "200.00", "ongoing"),
+        ("SM-1", "50.00", "terminated"),
+        ("SM-2", "200.00", "ongoing"),
+    ]
+    assert staff.get("/api/v1/projects/races").json()["count"] == 1
+    # a race is the issuing unit's (here the city's): a district does not reach it
+    assert login(users["district"]).get(f"/api/v1/projects/races/{race.pk}").status_code == 404

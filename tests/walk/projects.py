@@ -275,6 +275,8 @@ OBJECT_URLS = {
     "api:projects_project_detail": lambda w: {"project_id": w["p_project"].pk},
     "api:projects_challenge_detail": lambda w: {"challenge_id": w["p_challenge"].pk},
     "api:projects_external_detail": lambda w: {"external_id": w["p_external"].pk},
+    "api:projects_challenge_bids": lambda w: {"challenge_id": w["p_challenge"].pk},
+    "api:projects_race_detail": lambda w: {"race_id": w["p_race"].pk},
 }
 
 REFERENCE_URLS = {
