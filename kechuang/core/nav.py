@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 
 from kechuang.core.scope import UserScope
 
-__all__ = ["NavItem", "nav_for"]
+__all__ = ["NavGroup", "NavItem", "nav_for"]
 
 
 @dataclass(frozen=True)
@@ -25,15 +25,29 @@ class NavItem:
         return self.roles is None or scope.is_admin or bool(self.roles & scope.roles)
 
 
-def nav_for(scope: UserScope) -> list[tuple[str, str]]:
-    items: list[NavItem] = []
+@dataclass
+class NavGroup:
+    """One module's entries: shown as a plain link when it has one, as a menu when it has more
+    (thirty links in a row were too many for the bureau's staff to scan)."""
+
+    label: str
+    order: int
+    links: list[tuple[str, str]]
+
+
+def nav_for(scope: UserScope) -> list[NavGroup]:
+    groups = []
     for name in settings.KECHUANG_DOMAIN_APPS:
-        items.extend(getattr(apps.get_app_config(name.rsplit(".", 1)[-1]), "nav", []))
-    out = []
-    for item in sorted(items, key=lambda i: i.order):
-        if item.visible(scope):
+        config = apps.get_app_config(name.rsplit(".", 1)[-1])
+        links, orders = [], []
+        for item in sorted(getattr(config, "nav", []), key=lambda i: i.order):
+            if not item.visible(scope):
+                continue
             try:
-                out.append((reverse(item.url_name), item.label))
+                links.append((reverse(item.url_name), item.label))
             except NoReverseMatch:
                 continue
-    return out
+            orders.append(item.order)
+        if links:
+            groups.append(NavGroup(config.verbose_name, min(orders), links))
+    return sorted(groups, key=lambda g: g.order)
