@@ -117,7 +117,11 @@ def tranche_pay(*, actor, tranche: Tranche, paid_on: dt.date, voucher: str = "")
     """拨付: pay a planned tranche — never before its milestone has passed, never for a closed
     project, never in the future."""
     require(is_bureau(actor))
-    tranche = Tranche.objects.select_for_update().select_related("project", "milestone").get(pk=tranche.pk)
+    tranche = (
+        Tranche.objects.select_for_update(of=("self",))
+        .select_related("project", "milestone")
+        .get(pk=tranche.pk)
+    )
     project = tranche.project
     if tranche.status != TrancheStatus.PLANNED:
         raise Refused(_("This tranche is {status}.").format(status=tranche.get_status_display()))
