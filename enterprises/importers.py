@@ -8,6 +8,7 @@ from enterprises import importers_engagement  # noqa: F401 (registers the tech_d
 from enterprises.models import HT_DOMAINS, Enterprise, EnterpriseYear
 from kechuang.core.imports import Column, Importer, RowError, register
 from kechuang.core.imports import parsers as p
+from kechuang.core.imports.bulk import ids_by, insert_rows
 from kechuang.core.imports.units import unit_parser
 
 __all__ = ["EnterpriseImporter"]
@@ -139,7 +140,8 @@ class EnterpriseImporter(Importer):
             for c, v in by_code.items()
             if c not in known
         ]
-        Enterprise.objects.bulk_create(new, batch_size=500)
+        # New rows go through the cursor (kechuang/core/imports/bulk.py: ~10× bulk_create).
+        insert_rows(Enterprise, new)
         changed = []
         for e in known.values():
             v = by_code[e.uscc]
@@ -154,7 +156,7 @@ class EnterpriseImporter(Importer):
         Enterprise.objects.bulk_update(
             changed, ["name", "unit", "industry", "ht_domain", "founded"], batch_size=500
         )
-        ids = {e.uscc: e.pk for e in new}
+        ids = ids_by(Enterprise, "uscc", [e.uscc for e in new])
         ids.update((c, e.pk) for c, e in known.items())
 
         existing: dict[tuple[int, int], EnterpriseYear] = {}
@@ -175,7 +177,7 @@ class EnterpriseImporter(Importer):
                 creates.append(
                     EnterpriseYear(enterprise_id=key[0], year=v["year"], **{f: v[f] for f in FIGURES})
                 )
-        EnterpriseYear.objects.bulk_create(creates, batch_size=500)
+        insert_rows(EnterpriseYear, creates)
         EnterpriseYear.objects.bulk_update(updates, FIGURES, batch_size=500)
         # Counts are of input rows (one enterprise-year each); new enterprises are in the audit event.
         ctx.run.options = {

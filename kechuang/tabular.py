@@ -34,6 +34,8 @@ class Table:
 
 
 def _cell_text(value) -> str:
+    if type(value) is str:  # the common case first: most cells are text
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -67,10 +67,16 @@ def integer(*, minimum: int | None = 0, maximum: int | None = None):
 
 def date(*, not_future: bool = True):
     def parse(value: str) -> dt.date:
+        text = value.split(" ")[0]
         day = None
-        for fmt in _DATE_FORMATS:
+        if len(text) == 10 and text[4] == "-":  # YYYY-MM-DD, as .xlsx dates arrive: no strptime
             try:
-                day = dt.datetime.strptime(value.split(" ")[0], fmt).date()
+                day = dt.date.fromisoformat(text)
+            except ValueError:
+                day = None
+        for fmt in () if day else _DATE_FORMATS:
+            try:
+                day = dt.datetime.strptime(text, fmt).date()
                 break
             except ValueError:
                 continue

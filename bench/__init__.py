@@ -1,0 +1,1 @@
+"""kechuang's benchmark suite: `python -m bench [--quick]` (see docs/performance.md)."""
