@@ -25,6 +25,8 @@ from documents.builder.content import (
     Content,
     Figure,
     Heading,
+    Imprint,
+    Masthead,
     Para,
     Table,
     decimal_text,
@@ -32,6 +34,8 @@ from documents.builder.content import (
 from documents.snapshot import digest
 
 __all__ = [
+    "BRIEF_NAME",
+    "SERIES",
     "KIND_NAMES",
     "NARRATIVE_SLOTS",
     "WARNING_NAMES",
@@ -1014,15 +1018,50 @@ COMPOSERS = {
 }
 ADDRESSEES = {"bulletin": "各区（县）科技主管部门，各园区管委会"}
 
+# The masthead: the monthly bulletin is a 简报 (its own name in red, numbered by issue within the
+# year); the others are documents of the bureau (机关名称+文件) numbered 铜科通〔2023〕3号 (通报)
+# or 铜科报〔2023〕3号 (reports and summaries), the number given when the document is issued.
+BRIEF_NAME = "科技创新工作动态"
+SERIES = {"monthly": "期", "bulletin": "通", "quarterly": "报", "half-year": "报", "annual": "报"}
+BLANK_NUMBER = "\u3000\u3000"  # a draft's number is left blank, to be filled when issued
 
-def compose(snapshot: dict, narrative_texts: dict | None = None) -> Content:
+
+def abbreviation(issuer: str) -> str:
+    """The issuer's short form in document numbers: 铜仁市科学技术局 → 铜科."""
+    if "科学技术局" in issuer or "科技局" in issuer:
+        return issuer[:1] + "科"
+    return issuer[:2]
+
+
+def reference_of(kind: str, issuer: str, year: int, serial: int | None) -> str:
+    """The document number: 铜科通〔2023〕3号, or 2023年第6期 for the monthly bulletin; the
+    number blank where `serial` is None (a draft)."""
+    n = BLANK_NUMBER if serial is None else str(serial)
+    if SERIES[kind] == "期":
+        return f"{year}年第{n}期"
+    return f"{abbreviation(issuer)}{SERIES[kind]}〔{year}〕{n}号"
+
+
+def masthead_of(kind: str, issuer: str, day: dt.date, reference: str) -> Masthead:
+    if SERIES[kind] == "期":
+        return Masthead(BRIEF_NAME, reference, left=f"{issuer}编", right=cn_date(day))
+    return Masthead(f"{issuer}文件", reference)
+
+
+def compose(snapshot: dict, narrative_texts: dict | None = None, reference: str = "") -> Content:
+    """The document of a snapshot and the staff's narrative; `reference` is the number it was
+    issued under (a draft has none: the number is left blank)."""
     ctx = Ctx.of(snapshot, narrative_texts)
     kind = snapshot["kind"]
     as_of = dt.datetime.fromisoformat(snapshot["as_of"])
+    issuer = snapshot["plan"]["issuer"]
+    reference = reference or reference_of(kind, issuer, ctx.date.year, None)
     content = Content(
         title=title_of(kind, ctx.year, ctx.month),
-        issuer=snapshot["plan"]["issuer"],
+        issuer=issuer,
         date=ctx.date,
+        masthead=masthead_of(kind, issuer, ctx.date, reference),
+        imprint=Imprint(f"{issuer}办公室", ctx.date) if issuer else None,
         addressee=ADDRESSEES.get(kind, ""),
         subject=f"{KIND_NAMES[kind]}：{ctx.year}年{period(ctx.month)}",
         keywords=f"数据版本 {digest(snapshot)}",

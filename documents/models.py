@@ -65,6 +65,12 @@ class Document(BaseModel):
     recipients = models.ManyToManyField(
         Unit, blank=True, related_name="documents", verbose_name=_("published to")
     )
+    # The document number it was issued under (铜科通〔2023〕3号, 2023年第6期), given when
+    # published: the series (通, 报, 期), the year of the document's date and the serial number.
+    reference = models.CharField(_("document number"), max_length=40, blank=True)
+    series = models.CharField(_("number series"), max_length=8, blank=True)
+    serial_year = models.PositiveSmallIntegerField(_("number year"), null=True, blank=True)
+    serial = models.PositiveIntegerField(_("serial number"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -84,6 +90,11 @@ class Document(BaseModel):
         verbose_name_plural = _("documents")
         constraints = [
             models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="document_month_range"),
+            models.UniqueConstraint(
+                fields=["series", "serial_year", "serial"],
+                condition=Q(serial__isnull=False),
+                name="document_number_unique",
+            ),
         ]
         indexes = [models.Index(fields=["kind", "year", "month"])]
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from documents.builder.docx import render_docx
 from documents.builder.pdf import PdfUnavailable, docx_to_pdf, soffice
 from documents.builder.xlsx import render_xlsx
-from documents.compose import NARRATIVE_SLOTS, compose, title_of
+from documents.compose import NARRATIVE_SLOTS, SERIES, compose, reference_of, title_of
 from documents.models import Document, DocumentKind
 from documents.snapshot import collect, digest
 from kechuang.core.audit import record_event
@@ -121,9 +121,10 @@ def _file_name(document_title: str, fmt: str) -> str:
     return document_title.replace("\n", "") + f".{fmt}"
 
 
-def document_rebuild(snapshot: dict, narrative: dict | None) -> bytes:
-    """The .docx of a snapshot and a narrative: the same bytes every time for the same two."""
-    return render_docx(compose(snapshot, narrative))
+def document_rebuild(snapshot: dict, narrative: dict | None, reference: str = "") -> bytes:
+    """The .docx of a snapshot, a narrative and the number it was issued under: the same bytes
+    every time for the same three."""
+    return render_docx(compose(snapshot, narrative, reference))
 
 
 def document_generate(
@@ -199,7 +200,7 @@ def document_narrative_update(*, actor, document: Document, narrative: dict, req
     if document.published:
         raise DocumentError(_("A published document no longer changes; generate a new one."))
     narrative = clean_narrative(document.kind, narrative)
-    data = document_rebuild(document.snapshot, narrative)
+    data = document_rebuild(document.snapshot, narrative, document.reference)
     document.narrative = narrative
     document.docx = data
     document.sha256 = hashlib.sha256(data).hexdigest()
@@ -233,9 +234,27 @@ def document_publish(*, actor, document: Document, units=None, request=None) -> 
     )
     if not targets:
         raise DocumentError(_("Choose at least one unit to publish to."))
+    _number(document)
+    data = document_rebuild(document.snapshot, document.narrative, document.reference)
+    document.docx = data
+    document.sha256 = hashlib.sha256(data).hexdigest()
+    document.size = len(data)
     document.published_at = timezone.now()
     document.published_by = actor
-    document.save(update_fields=["published_at", "published_by", "updated"])
+    document.save(
+        update_fields=[
+            "reference",
+            "series",
+            "serial_year",
+            "serial",
+            "docx",
+            "sha256",
+            "size",
+            "published_at",
+            "published_by",
+            "updated",
+        ]
+    )
     document.recipients.set(targets)
     if not Document.objects.for_user(actor, CHANGE).filter(pk=document.pk).exists():
         raise PermissionDenied("The row would leave your data scope.")
@@ -245,9 +264,27 @@ def document_publish(*, actor, document: Document, units=None, request=None) -> 
         request=request,
         obj=document,
         message="document published",
-        data={"units": sorted(u.code for u in targets)},
+        data={
+            "units": sorted(u.code for u in targets),
+            "reference": document.reference,
+            "sha256": document.sha256,
+        },
     )
     return document
+
+
+def _number(document: Document) -> None:
+    """The next number of the document's series in the year of its date (铜科通〔2023〕3号):
+    one more than the highest given, under a lock on the series so two publications at once
+    cannot take the same number (the unique constraint stands behind it)."""
+    series = SERIES[document.kind]
+    year = dt.date.fromisoformat(document.snapshot["date"]).year
+    issued = Document.objects.select_for_update().filter(
+        series=series, serial_year=year, serial__isnull=False
+    )
+    serial = max(issued.values_list("serial", flat=True), default=0) + 1
+    document.series, document.serial_year, document.serial = series, year, serial
+    document.reference = reference_of(document.kind, document.snapshot["plan"]["issuer"], year, serial)
 
 
 def pdf_available() -> bool:
@@ -262,7 +299,7 @@ def render_file(document: Document, fmt: str) -> DocumentFile:
     if fmt == "docx":
         content = bytes(document.docx)
     elif fmt == "xlsx":
-        content = render_xlsx(compose(document.snapshot, document.narrative))
+        content = render_xlsx(compose(document.snapshot, document.narrative, document.reference))
     else:
         try:
             content = docx_to_pdf(bytes(document.docx))

@@ -1,7 +1,19 @@
 """The document builder: content (headings, paragraphs, tables, figures) rendered as an official
 .docx (GB/T 9704), as .xlsx tables, charts as PNG, and PDF where LibreOffice is installed."""
 
-from documents.builder.content import Cell, Column, Content, Figure, Heading, Note, Para, Table, fmt_value
+from documents.builder.content import (
+    Cell,
+    Column,
+    Content,
+    Figure,
+    Heading,
+    Imprint,
+    Masthead,
+    Note,
+    Para,
+    Table,
+    fmt_value,
+)
 from documents.builder.docx import render_docx
 from documents.builder.xlsx import render_xlsx
 
@@ -11,6 +23,8 @@ __all__ = [
     "Content",
     "Figure",
     "Heading",
+    "Imprint",
+    "Masthead",
     "Note",
     "Para",
     "Table",

@@ -19,6 +19,8 @@ __all__ = [
     "Content",
     "Figure",
     "Heading",
+    "Imprint",
+    "Masthead",
     "Note",
     "Para",
     "Table",
@@ -86,12 +88,39 @@ class Figure:
     missing_reason: str = ""
 
 
+@dataclass(frozen=True)
+class Masthead:
+    """版头 (GB/T 9704 §7.2): the issuing authority's mark in red, centred; the number line below
+    it; a red rule under both.
+
+    A document (文件式): mark 铜仁市科学技术局文件, number 铜科通〔2023〕3号 centred. A
+    bulletin of the 简报 kind: mark 科技创新工作动态, number 2023年第6期 centred, then a line
+    with the editing unit on the left and the date on the right (`left`, `right`)."""
+
+    mark: str
+    number: str = ""
+    left: str = ""
+    right: str = ""
+
+
+@dataclass(frozen=True)
+class Imprint:
+    """版记 (§7.4) after the text: 抄送 (copies to), the unit that prints it and the date it is
+    printed (印发), between black rules."""
+
+    printer: str
+    printed: dt.date
+    copy_to: str = ""
+
+
 @dataclass
 class Content:
     title: str
     issuer: str
     date: dt.date
     blocks: list = field(default_factory=list)
+    masthead: Masthead | None = None
+    imprint: Imprint | None = None
     addressee: str = ""  # 主送机关, e.g. 市人民政府
     subject: str = ""  # document properties: what and which period
     keywords: str = ""  # document properties: the data digest, so a file can be traced back

@@ -10,9 +10,16 @@
   styles with an outline level, so Word's navigation pane lists them.
 - Page numbers: 4号 宋体 Arabic numerals between one-character lines, "— 1 —", below the text
   block; odd pages on the right, even pages on the left, one character in from the edge (§7.5).
+- The masthead (版头, §7.2): the issuing authority's mark in red 小标宋, centred, as large as
+  fits the text block (at most 初号-plus, 48 pt); two lines below it the document number
+  (铜科通〔2023〕3号) centred in 3号 仿宋, or for a bulletin of the 简报 kind the issue number
+  centred and the editing unit and the date on one line; then a red rule the width of the text
+  block; the title two lines below the rule.
 - The issuing unit and the date close the text (§7.3.5.2): the unit two characters in from the
   right, the date on the next line with its first character two to the right of the unit's (or
   two characters in from the right where the date is longer); dates in Arabic numerals.
+- The imprint (版记, §7.4): 抄送 and the printing unit with the date of printing (…印发) in 4号
+  仿宋, one character in from each side, between black rules (the first and last thicker).
 
 The file is reproducible: its properties carry the document's own date, and the archive is
 written with fixed timestamps, so the same content gives the same bytes (and SHA-256).
@@ -29,13 +36,24 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from documents.builder.content import TEXT, Content, Figure, Heading, Note, Para, Table, fmt_value
+from documents.builder.content import (
+    TEXT,
+    Content,
+    Figure,
+    Heading,
+    Imprint,
+    Masthead,
+    Note,
+    Para,
+    Table,
+    fmt_value,
+)
 from documents.builder.fonts import FALLBACKS, OFFICIAL, FontProfile
 from documents.builder.numbering import HeadingCounter
 
@@ -58,6 +76,8 @@ WIDE_TABLE_PT = 10.5  # 五号, for tables of more than seven columns
 BODY_LINE = Pt(28.95)  # 225 mm / 22 lines
 TEXT_WIDTH_MM = 210 - MARGINS_MM["left"] - MARGINS_MM["right"]  # 156
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+RED = "FF0000"
+MARK_MAX_PT = 48
 
 STYLE_NAMES = {
     "title": "公文标题",
@@ -69,6 +89,9 @@ STYLE_NAMES = {
     "table": "表格文字",
     "note": "注释",
     "signature": "落款",
+    "mark": "发文机关标志",
+    "number": "发文字号",
+    "imprint": "版记",
 }
 
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
@@ -199,6 +222,21 @@ def _styles(doc, fonts: FontProfile) -> None:
     signature = add(STYLE_NAMES["signature"])
     _style_font(signature, fonts.body, fonts.latin, BODY_PT)
     _paragraph_format(signature, indent=None, align=WD_ALIGN_PARAGRAPH.RIGHT)
+
+    mark = add(STYLE_NAMES["mark"])
+    _style_font(mark, fonts.title, fonts.latin, MARK_MAX_PT)
+    mark.font.color.rgb = RGBColor.from_string(RED)
+    _paragraph_format(mark, indent=None, align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(MARK_MAX_PT * 1.15))
+
+    number = add(STYLE_NAMES["number"])
+    _style_font(number, fonts.body, fonts.latin, BODY_PT)
+    _paragraph_format(number, indent=None, align=WD_ALIGN_PARAGRAPH.CENTER)
+
+    imprint = add(STYLE_NAMES["imprint"])
+    _style_font(imprint, fonts.body, fonts.latin, PAGE_NUMBER_PT)
+    _paragraph_format(imprint, indent=None, align=WD_ALIGN_PARAGRAPH.LEFT)
+    imprint.paragraph_format.left_indent = Pt(PAGE_NUMBER_PT)
+    imprint.paragraph_format.right_indent = Pt(PAGE_NUMBER_PT)
 
     for name in ("Footer",):
         style = styles[name]
@@ -426,6 +464,75 @@ def _figure(doc, figure: Figure, number: int, fonts: FontProfile) -> None:
         _para(doc, f"（图略：{figure.missing_reason}）", STYLE_NAMES["note"], fonts.body, fonts, TABLE_PT)
 
 
+def _border(paragraph, edges: dict[str, tuple[int, str, int]]) -> None:
+    """Rules on a paragraph's edges: edge -> (width in eighths of a point, colour, distance
+    from the text in points)."""
+    ppr = paragraph._p.get_or_add_pPr()
+    bdr = OxmlElement("w:pBdr")
+    for edge in ("top", "bottom"):  # schema order
+        if edge not in edges:
+            continue
+        size, colour, space = edges[edge]
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "single")
+        el.set(qn("w:sz"), str(size))
+        el.set(qn("w:space"), str(space))
+        el.set(qn("w:color"), colour)
+        bdr.append(el)
+    ppr.insert_element_before(
+        bdr, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc", "w:rPr"
+    )
+
+
+def _right_tab(paragraph, position_pt: float) -> None:
+    paragraph.paragraph_format.tab_stops.add_tab_stop(Pt(position_pt), alignment=WD_TAB_ALIGNMENT.RIGHT)
+
+
+def mark_size(mark: str) -> float:
+    """The mark's size in points: as large as fits the 156 mm text block, at most 48 pt."""
+    width_pt = TEXT_WIDTH_MM * 72 / 25.4
+    return float(min(MARK_MAX_PT, int(width_pt / max(_char_width(mark), 1.0))))
+
+
+def _masthead(doc, masthead: Masthead, fonts: FontProfile) -> None:
+    size = mark_size(masthead.mark)
+    p = _para(doc, masthead.mark, STYLE_NAMES["mark"], fonts.title, fonts, size)
+    p.runs[0].font.color.rgb = RGBColor.from_string(RED)
+    p.paragraph_format.line_spacing = Pt(size * 1.15)
+    doc.add_paragraph(style="Normal")  # 空二行
+    doc.add_paragraph(style="Normal")
+    rule = (18, RED, 11)  # 2.25 pt red, about 4 mm below the number line
+    if masthead.left or masthead.right:
+        if masthead.number:
+            _para(doc, masthead.number, STYLE_NAMES["number"], fonts.body, fonts)
+        line = doc.add_paragraph(style=STYLE_NAMES["number"])
+        line.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        _right_tab(line, TEXT_WIDTH_MM * 72 / 25.4)
+        set_run_fonts(line.add_run(f"{masthead.left}\t{masthead.right}"), fonts.body, fonts.latin, BODY_PT)
+        _border(line, {"bottom": rule})
+    else:
+        line = _para(doc, masthead.number, STYLE_NAMES["number"], fonts.body, fonts)
+        _border(line, {"bottom": rule})
+    doc.add_paragraph(style="Normal")  # 标题在分隔线下空二行
+    doc.add_paragraph(style="Normal")
+
+
+def _imprint(doc, imprint: Imprint, fonts: FontProfile) -> None:
+    doc.add_paragraph(style="Normal")
+    doc.add_paragraph(style="Normal")
+    thick, thin = (8, "000000", 1), (6, "000000", 1)  # 0.35 mm and 0.25 mm
+    name = STYLE_NAMES["imprint"]
+    width = TEXT_WIDTH_MM * 72 / 25.4 - 2 * PAGE_NUMBER_PT
+    printed = f"{imprint.printed.year}年{imprint.printed.month}月{imprint.printed.day}日印发"
+    if imprint.copy_to:
+        copy = _para(doc, f"抄送：{imprint.copy_to}。", name, fonts.body, fonts, PAGE_NUMBER_PT)
+        _border(copy, {"top": thick, "bottom": thin})
+    line = doc.add_paragraph(style=name)
+    _right_tab(line, width)
+    set_run_fonts(line.add_run(f"{imprint.printer}\t{printed}"), fonts.body, fonts.latin, PAGE_NUMBER_PT)
+    _border(line, {"bottom": thick} if imprint.copy_to else {"top": thick, "bottom": thick})
+
+
 # ---------------------------------------------------------------------------------------------
 # The document
 # ---------------------------------------------------------------------------------------------
@@ -477,6 +584,8 @@ def render_docx(content: Content, fonts: FontProfile = OFFICIAL) -> bytes:
     _page_number(section.footer, WD_ALIGN_PARAGRAPH.RIGHT, fonts)
     _page_number(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, fonts)
 
+    if content.masthead is not None:
+        _masthead(doc, content.masthead, fonts)
     for line in content.title.split("\n"):
         _para(doc, line, STYLE_NAMES["title"], fonts.title, fonts, TITLE_PT)
     doc.add_paragraph(style="Normal")  # 标题下空一行
@@ -504,6 +613,8 @@ def render_docx(content: Content, fonts: FontProfile = OFFICIAL) -> bytes:
         else:
             raise TypeError(f"unknown block {block!r}")
     _signature(doc, content, fonts)
+    if content.imprint is not None:
+        _imprint(doc, content.imprint, fonts)
     _properties(doc, content)
     buffer = io.BytesIO()
     doc.save(buffer)

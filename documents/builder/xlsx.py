@@ -84,6 +84,7 @@ def render_xlsx(content: Content) -> bytes:
     lines = [
         ("标题", content.title.replace("\n", "")),
         ("发文单位", content.issuer),
+        ("文号", content.masthead.number if content.masthead else ""),
         ("成文日期", content.date.isoformat()),
         ("内容", content.subject),
         ("数据版本", content.keywords),

@@ -229,3 +229,49 @@ def test_nice_ticks():
 
     assert nice_ticks(0, 316) == [0, 100, 200, 300, 400]
     assert nice_ticks(-0.04, 0.3) == [-0.1, 0.0, 0.1, 0.2, 0.3]
+
+
+def test_masthead_in_red_with_the_number_and_a_red_rule():
+    from documents.builder import Masthead
+    from documents.builder.docx import mark_size
+
+    data = render_docx(sample(masthead=Masthead("铜仁市科学技术局文件", "铜科通〔2023〕3号")))
+    doc = open_docx(data)
+    mark, number = doc.paragraphs[0], doc.paragraphs[3]
+    assert mark.text == "铜仁市科学技术局文件" and mark.style.name == STYLE_NAMES["mark"]
+    assert str(mark.runs[0].font.color.rgb) == "FF0000"
+    assert _east(mark.runs[0]._r) == "方正小标宋简体"
+    # Ten characters across the 156 mm (442 pt) text block: 44 pt; a short mark stops at 48 pt.
+    assert mark.runs[0].font.size == Pt(44) and mark_size("工作动态") == 48
+    assert number.text == "铜科通〔2023〕3号" and number.alignment is None
+    assert number.style.paragraph_format.alignment.name == "CENTER"
+    rule = number._p.find(qn("w:pPr")).find(qn("w:pBdr")).find(qn("w:bottom"))
+    assert (rule.get(qn("w:color")), rule.get(qn("w:sz"))) == ("FF0000", "18")
+    # The title two lines below the rule.
+    assert [p.text for p in doc.paragraphs[4:7]] == ["", "", "2023年6月全市科技创新工作动态"]
+
+
+def test_brief_masthead_and_imprint():
+    from documents.builder import Imprint, Masthead
+
+    content = sample(
+        masthead=Masthead("科技创新工作动态", "2023年第6期", left="铜仁市科学技术局编", right="2023年7月5日"),
+        imprint=Imprint("铜仁市科学技术局办公室", dt.date(2023, 7, 5), copy_to="市人民政府办公室"),
+    )
+    doc = open_docx(render_docx(content))
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[3:5] == ["2023年第6期", "铜仁市科学技术局编\t2023年7月5日"]
+    assert texts[-2:] == ["抄送：市人民政府办公室。", "铜仁市科学技术局办公室\t2023年7月5日印发"]
+    # The imprint's rules: black, the outer ones thicker (0.35 mm) than the one between.
+    copy, printed = doc.paragraphs[-2], doc.paragraphs[-1]
+    border = copy._p.find(qn("w:pPr")).find(qn("w:pBdr"))
+    assert (
+        border.find(qn("w:top")).get(qn("w:sz")) == "8" and border.find(qn("w:bottom")).get(qn("w:sz")) == "6"
+    )
+    last = printed._p.find(qn("w:pPr")).find(qn("w:pBdr")).find(qn("w:bottom"))
+    assert (last.get(qn("w:sz")), last.get(qn("w:color"))) == ("8", "000000")
+    # The signature still closes the text, before the imprint.
+    assert texts[texts.index("铜仁市科学技术局") :][:2] == ["铜仁市科学技术局", "2023年7月5日"]
+    book = load_workbook(io.BytesIO(render_xlsx(content)))
+    about = {r[0]: r[1] for r in book["说明"].iter_rows(values_only=True)}
+    assert about["文号"] == "2023年第6期"

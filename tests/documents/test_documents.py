@@ -10,10 +10,12 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from dispatch.figures import dispatch_figures
 from dispatch.models import Actual
+from documents.builder.docx import STYLE_NAMES
 from documents.builder.xlsx import HEADER_ROW
 from documents.compose import CITY_TABLE_TITLE, NARRATIVE_SLOTS, unit_table_title
 from documents.services import document_generate, document_narrative_update, document_rebuild, render_file
@@ -92,10 +94,16 @@ def test_each_document_opens_and_shows_the_status_figures(kind, figures, users):
     doc = document_generate(actor=users["staff"], kind=kind, year=2023, month=6)
     data = bytes(doc.docx)
     document = open_docx(data)  # python-docx reads it back
-    assert document.paragraphs[0].text  # the title
+    texts = [p.text for p in document.paragraphs]
+    assert doc.title.splitlines()[0] in texts  # the title
     assert document.core_properties.title == doc.title
     assert doc.sha256 == hashlib.sha256(data).hexdigest() and doc.size == len(data)
-    assert document.paragraphs[-2].text == "铜仁市科学技术局"  # the issuing unit closes it
+    # the issuing unit and the date (today's, the data's moment) close the text; the imprint,
+    # the bureau's office printing it on that date, follows
+    signature = [p.text for p in document.paragraphs if p.style.name == STYLE_NAMES["signature"]]
+    day = timezone.localdate(doc.as_of)
+    assert signature == ["铜仁市科学技术局", f"{day.year}年{day.month}月{day.day}日"]
+    assert texts[-1] == f"铜仁市科学技术局办公室\t{signature[1]}印发"
     if kind != "bulletin":  # the 通报 lists what was not delivered, not every figure
         rows = _status_json(2023, 6)
         assert rows == dispatch_figures(2023, 6)
@@ -220,3 +228,43 @@ def test_summaries_have_trends_rankings_forecasts_and_assessment(figures, users)
     assert "年底预研预判" in text and "考核情况" in text
     assert "前2名" in text and "不低于50万元" in text  # the plan's reward rule
     assert any(p.startswith("图") for p in text.splitlines())  # a chart, or its note
+
+
+def test_a_draft_has_a_blank_number_and_publication_gives_the_next_one(figures, users):
+    from documents.services import document_publish
+
+    staff = users["staff"]
+    first = document_generate(actor=staff, kind="bulletin", year=2023, month=5)
+    texts = [p.text for p in open_docx(bytes(first.docx)).paragraphs]
+    assert texts[0] == "铜仁市科学技术局文件"
+    day = timezone.localdate(first.as_of)
+    assert texts[3] == f"铜科通〔{day.year}〕\u3000\u3000号"  # a draft: the number left blank
+    draft_sha = first.sha256
+    first = document_publish(actor=staff, document=first)
+    second = document_publish(
+        actor=staff, document=document_generate(actor=staff, kind="bulletin", year=2023, month=6)
+    )
+    report = document_publish(
+        actor=staff, document=document_generate(actor=staff, kind="quarterly", year=2023, month=6)
+    )
+    monthly = document_publish(
+        actor=staff, document=document_generate(actor=staff, kind="monthly", year=2023, month=6)
+    )
+    # 通报 and reports are numbered in their own series; the monthly bulletin by issue.
+    assert (first.reference, second.reference) == (f"铜科通〔{day.year}〕1号", f"铜科通〔{day.year}〕2号")
+    assert report.reference == f"铜科报〔{day.year}〕1号"
+    assert monthly.reference == f"{day.year}年第1期"
+    # The issued file carries its number; rendering it again from its snapshot gives the same file.
+    assert first.sha256 != draft_sha
+    assert open_docx(bytes(second.docx)).paragraphs[3].text == f"铜科通〔{day.year}〕2号"
+    lines = [p.text for p in open_docx(bytes(monthly.docx)).paragraphs[:5]]
+    assert lines[0] == "科技创新工作动态" and lines[3] == f"{day.year}年第1期"
+    assert lines[4] == f"铜仁市科学技术局编\t{day.year}年{day.month}月{day.day}日"
+    again = document_rebuild(second.snapshot, second.narrative, second.reference)
+    assert (
+        hashlib.sha256(again).hexdigest() == second.sha256 == hashlib.sha256(bytes(second.docx)).hexdigest()
+    )
+    event = Event.objects.get(
+        action=EventAction.WORKFLOW, object_id=str(second.pk), message="document published"
+    )
+    assert event.data["reference"] == second.reference
