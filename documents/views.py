@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,7 +14,9 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from documents.compose import KIND_NAMES, NARRATIVE_SLOTS, period
@@ -66,23 +69,40 @@ def document_list(request):
     return render(request, "documents/list.html", _list_context(request, None))
 
 
+# What the job page shows while a document is being made (the phases of documents.snapshot and
+# documents.services).
+PHASES = {
+    "figures": gettext_lazy("Reading the month's figures"),
+    "trends": gettext_lazy("Reading the figures of every month for the trends"),
+    "records": gettext_lazy("Reading warnings, reports, key tasks and the assessment"),
+    "snapshot": gettext_lazy("Storing the data version"),
+    "rendering": gettext_lazy("Writing the document"),
+}
+
+
 def _generate_work(job, progress):
     p = job.params
+
+    def report(phase: str, done: int, total: int) -> None:
+        with translation.override(p.get("language") or settings.LANGUAGE_CODE):
+            progress(str(PHASES.get(phase, phase)), done, total)
+
     document = document_generate(
         actor=job.owner,
         kind=p["kind"],
         year=p["year"],
         month=p["month"],
         narrative=p.get("narrative") or {},
-        progress=progress,
+        progress=report,
         ip=p.get("ip"),
         request_id=p.get("request_id"),
     )
-    return {
-        _("Document"): str(document),
-        _("Data version"): document.digest[:12],
-        "SHA-256": document.sha256[:12],
-    }
+    with translation.override(p.get("language") or settings.LANGUAGE_CODE):
+        return {
+            _("Document"): str(document),
+            _("Data version"): document.digest[:12],
+            "SHA-256": document.sha256[:12],
+        }
 
 
 @require_POST
@@ -103,6 +123,7 @@ def document_generate_view(request):
             "month": form.cleaned_data["month"],
             "narrative": form.narrative(),
             "ip": client_ip(request),
+            "language": translation.get_language(),
             "request_id": getattr(request, "request_id", ""),
             "back": request.build_absolute_uri(reverse("document_list")),
         },

@@ -28,6 +28,7 @@ def test_generate_runs_as_a_job_with_progress(figures, users):
     assert response.status_code == 302
     job = Job.objects.get(kind="document")
     assert job.status == JobStatus.DONE and job.total > 0 and job.done == job.total
+    assert job.phase == "生成文件"  # the last phase, in the language of the page that started it
     doc = Document.objects.get()
     assert (doc.kind, doc.year, doc.month, doc.created_by) == ("quarterly", 2023, 6, users["staff"])
     assert doc.narrative == {"next": "加快进度。"}
