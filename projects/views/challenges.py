@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kechuang.core.roles import CHANGE
@@ -33,7 +34,7 @@ from projects.models import (
     RaceStatus,
 )
 from projects.services import challenges as svc
-from projects.views.common import refused, steps_404
+from projects.views.common import refused, steps_404, xlsx_response
 
 
 def _issuer_of(user, challenge) -> bool:
@@ -54,6 +55,54 @@ def challenge_list(request):
         "projects/challenge_list.html",
         {"lists": lists, "races": races, "can_issue": is_bureau(request.user) or is_district(request.user)},
     )
+
+
+CHALLENGE_EXPORT_HEADER = [
+    gettext_lazy("Year"),
+    gettext_lazy("Title"),
+    gettext_lazy("Issuing unit"),
+    gettext_lazy("List owner (发榜方)"),
+    gettext_lazy("Field"),
+    gettext_lazy("Reward or funding (10,000 yuan)"),
+    gettext_lazy("Published on"),
+    gettext_lazy("Bids close on"),
+    gettext_lazy("Status"),
+    gettext_lazy("Bidding organisation"),
+    gettext_lazy("Funding asked (10,000 yuan)"),
+    gettext_lazy("Period (months)"),
+    gettext_lazy("Bid status"),
+]
+
+
+@require_safe
+@login_required
+def challenge_export(request):
+    """One row per list and bid the user may see (a list without a visible bid: one row)."""
+    lists = ChallengeList.objects.for_user(request.user).select_related("unit").order_by("-year", "id")
+    bids: dict[int, list] = {}
+    for bid in Bid.objects.for_user(request.user).filter(challenge__in=lists).order_by("id"):
+        bids.setdefault(bid.challenge_id, []).append(bid)
+
+    def rows():
+        for c in lists:
+            head = (
+                c.year,
+                c.title,
+                c.unit.name,
+                c.owner_name,
+                c.field,
+                c.reward,
+                c.published_on,
+                c.deadline,
+                c.get_status_display(),
+            )
+            for bid in bids.get(c.pk) or [None]:
+                if bid is None:
+                    yield (*head, "", None, None, "")
+                else:
+                    yield (*head, bid.bidder_name, bid.price, bid.months, bid.get_status_display())
+
+    return xlsx_response(request, "challenge-lists.xlsx", CHALLENGE_EXPORT_HEADER, rows())
 
 
 @require_http_methods(["GET", "POST"])
@@ -313,6 +362,7 @@ def race_gate(request, pk: int):
 urlpatterns = [
     path("projects/challenges/", challenge_list, name="projects_challenge_list"),
     path("projects/challenges/new/", challenge_create, name="projects_challenge_create"),
+    path("projects/challenges/export.xlsx", challenge_export, name="projects_challenge_export"),
     path("projects/challenges/<int:pk>/", challenge_detail, name="projects_challenge_detail"),
     path("projects/challenges/<int:pk>/edit/", challenge_edit, name="projects_challenge_edit"),
     path("projects/challenges/<int:pk>/publish/", challenge_publish, name="projects_challenge_publish"),

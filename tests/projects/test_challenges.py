@@ -20,6 +20,15 @@ from projects.services import execution as exe
 from tests.projects.conftest import login
 
 
+def _sheet(client, url) -> list[list]:
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    raw = b"".join(client.get(url).streaming_content)
+    return CalamineWorkbook.from_filelike(io.BytesIO(raw)).get_sheet_by_index(0).to_python()
+
+
 @pytest.fixture
 def demand(units, enterprises):
     return TechDemand.objects.create(
@@ -84,6 +93,14 @@ def test_challenge_from_demand_to_paid_contract(users, units, enterprises, deman
     for user, price in ((wanshan_ent, "280.00"), (users["enterprise"], "250.00")):
         got = login(user).get(bids_url).json()
         assert [b["price"] for b in got["items"]] == [price]
+    # the Excel export: a row per visible bid (the issuer both, a bidder its own)
+    assert [r[9:11] for r in _sheet(staff, "/projects/challenges/export.xlsx")[1:]] == [
+        ["万山测试企业", 280.0],
+        ["碧江测试企业", 250.0],
+    ]
+    assert [r[9] for r in _sheet(login(users["enterprise"]), "/projects/challenges/export.xlsx")[1:]] == [
+        "碧江测试企业"
+    ]
     # one bid per enterprise; over the reward is refused
     with pytest.raises(Refused):
         svc.bid_submit(
