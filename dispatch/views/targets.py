@@ -31,6 +31,7 @@ STATE_LABELS = {
     svc.PARTIAL: gettext_lazy("Not every district has a target"),
     svc.NO_CITY: gettext_lazy("No city target"),
     svc.RATIO: gettext_lazy("Ratio: not additive"),
+    svc.CITY_ONLY: gettext_lazy("City target only"),
 }
 
 

@@ -8,7 +8,8 @@ Decisions:
 - The check compares, per indicator, the city's target with the sum of the ten districts'
   targets, each resolved as the figures resolve it (an absolute target, or last December's level
   × (1 + growth)). Zones are not summed (CONTRACTS.md: city totals sum the 10 districts only).
-  Ratio indicators are not additive and are not compared. Sums agree when they differ by less
+  Ratio indicators are not additive and are not compared; an indicator no district has a target
+  for is the city's alone (not decomposed) and raises no warning. Sums agree when they differ by less
   than half a unit of the 4th decimal (the precision targets are held to).
 """
 
@@ -34,6 +35,7 @@ __all__ = ["TOLERANCE", "TargetCheck", "target_check", "target_set"]
 
 TOLERANCE = 0.00005
 ADDS_UP, DIFFERS, PARTIAL, NO_CITY, RATIO = "adds_up", "differs", "partial", "no_city", "ratio"
+CITY_ONLY = "city_only"
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ class TargetCheck:
     districts: float | None  # the sum of the districts' resolved targets
     count: int  # districts with a target
     total: int  # districts
-    state: str  # adds_up | differs | partial | no_city | ratio
+    state: str  # adds_up | differs | partial | no_city | city_only | ratio
 
     @property
     def difference(self) -> float | None:
@@ -75,9 +77,9 @@ def target_check(year: int) -> list[TargetCheck]:
         parts = [resolved[(u, code)] for u in districts if (u, code) in resolved]
         total = sum(parts) if parts else None
         if info.kind == IndicatorKind.RATIO:
-            state = RATIO
+            state, total = RATIO, None
         elif not parts:
-            state = NO_CITY if city is None else PARTIAL
+            state = CITY_ONLY
         elif city is None:
             state = NO_CITY
         elif len(parts) < len(districts):

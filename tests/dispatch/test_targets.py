@@ -30,10 +30,14 @@ def check(code: str):
 def test_district_targets_against_the_city(users, units):
     staff = users["staff"]
     tsme = ind("TSME_REGISTERED")
-    # The plan gives the city 35 and no district a target.
+    # The plan gives the city 35 and no district a target: the city's alone, no warning.
     c = check("TSME_REGISTERED")
-    assert (c.city, c.districts, c.count, c.total, c.state) == (35.0, None, 0, 10, "partial")
-    assert c.warned
+    assert (c.city, c.districts, c.count, c.total, c.state) == (35.0, None, 0, 10, "city_only")
+    assert not c.warned
+    # One district with a target: the others are missing.
+    target_set(actor=staff, year=2023, unit=units["520603"], indicator=tsme, value=3)
+    c = check("TSME_REGISTERED")
+    assert (c.districts, c.count, c.state, c.warned) == (3.0, 1, "partial", True)
     # Nine districts at 3 and one at 4: 31, not 35.
     for code in DISTRICTS:
         target_set(
