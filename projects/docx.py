@@ -1,4 +1,4 @@
-"""The call guide as a .docx in the official-document style (GB/T 9704): title in 小标宋 二号,
+"""The call guide and a project's task book (任务书) as .docx files in the official-document style (GB/T 9704): title in 小标宋 二号,
 body in 仿宋_GB2312 三号, first-level headings in 黑体, second-level in 楷体, Chinese headings."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ import io
 
 from django.utils import timezone
 
-from projects.models import ApplicantKind, CallGuide
+from projects.models import ApplicantKind, CallGuide, Project
 
-__all__ = ["CN_NUMBERS", "guide_docx"]
+__all__ = ["CN_NUMBERS", "guide_docx", "task_book_docx"]
 
 CN_NUMBERS = "一二三四五六七八九十"
 
@@ -139,6 +139,124 @@ def guide_docx(guide: CallGuide) -> bytes:
         h1("联系方式")
         _para(doc, guide.contact)
 
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def _document():
+    from docx import Document
+    from docx.shared import Cm
+
+    doc = Document()
+    for section in doc.sections:
+        section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+        section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    return doc
+
+
+def _table(doc, header: list[str], rows: list[list[str]]) -> None:
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        _font(cell.paragraphs[0].add_run(text), "黑体", 12)
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, row, strict=True):
+            _font(cell.paragraphs[0].add_run(text), "仿宋_GB2312", 12)
+
+
+def task_book_docx(project: Project) -> bytes:
+    """The task book of an approved project: who undertakes it, the period, the city funding and
+    the own funding, the assessment indicators, the tranches and the milestones — what the
+    acceptance checks against."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    doc = _document()
+    title = doc.add_heading(level=0)
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(title.add_run("铜仁市科技计划项目任务书"), "方正小标宋简体", 22)
+    due = project.extended_to or project.ends_on
+    for label, value in (
+        ("项目编号", project.number),
+        ("项目名称", project.title),
+        ("项目类别", project.category.name if project.category_id else project.get_kind_display()),
+        ("承担单位", project.undertaker),
+        ("项目负责人", project.leader or "—"),
+        ("所在区(县)", project.unit.name),
+        ("立项日期", f"{project.approved_on:%Y年%m月%d日}"),
+        ("实施期限", f"{project.starts_on:%Y年%m月%d日}至{due:%Y年%m月%d日}"),
+        ("市级财政资金", f"{_money(project.budget)}万元"),
+        ("自筹资金", f"{_money(project.self_funding)}万元"),
+        ("任务书编号", project.contract_no or "—"),
+    ):
+        _para(doc, f"{label}:{value}", indent=False)
+
+    heading = 0
+
+    def h1(text):
+        nonlocal heading
+        heading += 1
+        p = doc.add_heading(level=1)
+        _font(p.add_run(f"{_cn(heading)}、{text}"), "黑体", 16)
+
+    h1("考核指标")
+    indicators = list(project.indicators.all())
+    if indicators:
+        _table(
+            doc,
+            ["序号", "指标", "目标值", "计量单位", "说明"],
+            [
+                [
+                    str(n),
+                    i.name,
+                    _money(i.target) if i.target is not None else "—",
+                    i.measure or "—",
+                    i.description or "",
+                ]
+                for n, i in enumerate(indicators, start=1)
+            ],
+        )
+    else:
+        _para(doc, "(未设定考核指标)")
+
+    h1("资金拨付计划")
+    tranches = list(project.tranches.select_related("milestone").order_by("seq"))
+    _table(
+        doc,
+        ["批次", "金额(万元)", "计划拨付", "前置节点", "状态"],
+        [
+            [
+                f"第{_cn(t.seq)}批",
+                _money(t.amount),
+                f"{t.planned_on:%Y-%m-%d}",
+                t.milestone.title if t.milestone_id else "—",
+                str(t.get_status_display()),
+            ]
+            for t in tranches
+        ],
+    )
+    total = sum((t.amount for t in tranches), project.budget * 0)
+    _para(doc, f"合计{_money(total)}万元。", indent=False)
+
+    milestones = list(project.milestones.order_by("due_on", "id"))
+    if milestones:
+        h1("进度节点与检查")
+        _table(
+            doc,
+            ["节点", "类型", "时间", "结果"],
+            [
+                [m.title, str(m.get_kind_display()), f"{m.due_on:%Y-%m-%d}", str(m.get_status_display())]
+                for m in milestones
+            ],
+        )
+
+    h1("验收")
+    _para(
+        doc,
+        f"项目应于{due:%Y年%m月%d日}前完成全部任务并申请验收;验收按本任务书考核指标逐项核查,"
+        "结论分为通过、不通过、延期和终止。到期未申请验收的,纳入到期未验收项目清理。",
+    )
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

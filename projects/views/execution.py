@@ -420,8 +420,26 @@ def schedule_followups(request):
     return redirect(f"{reverse('projects_schedule')}?year={year}")
 
 
+@require_safe
+@login_required
+def task_book_download(request, pk: int):
+    """The project's task book (任务书) as a .docx, for whoever sees the project."""
+    from django.http import HttpResponse
+
+    from projects.docx import task_book_docx
+
+    project = get_scoped_or_404(Project.objects.select_related("unit", "category"), request.user, pk=pk)
+    response = HttpResponse(
+        task_book_docx(project),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="task-book-{project.pk}.docx"'
+    return response
+
+
 urlpatterns = [
     path("projects/projects/", project_list, name="projects_project_list"),
+    path("projects/projects/<int:pk>/taskbook.docx", task_book_download, name="projects_task_book"),
     path("projects/projects/export.xlsx", project_export, name="projects_project_export"),
     path("projects/projects/overdue/", overdue_list, name="projects_overdue"),
     path("projects/schedule/", schedule_page, name="projects_schedule"),

@@ -208,3 +208,33 @@ def test_schedule_findings_by_hand(users, guide, make_application, enterprises, 
     assert c in login(users["staff"]).get("/projects/schedule/?year=2023").content.decode()
     district_page = login(users["district"]).get("/projects/schedule/?year=2023").content.decode()
     assert b in district_page and c not in district_page
+
+
+@pytest.mark.django_db
+def test_task_book_docx(users, project, make_user, enterprises):
+    """The task book lists the indicators and the tranches (30 + 20 = 50万元); the enterprise
+    reads its own, another enterprise gets a 404."""
+    import io
+
+    from docx import Document
+
+    from kechuang.core.roles import Role
+
+    staff = users["staff"]
+    svc.tranche_add(actor=staff, project=project, amount=Decimal("30"), planned_on=dt.date(2022, 6, 10))
+    svc.tranche_add(actor=staff, project=project, amount=Decimal("20"), planned_on=dt.date(2023, 1, 10))
+    url = f"/projects/projects/{project.pk}/taskbook.docx"
+    response = login(users["enterprise"]).get(url)
+    assert response.status_code == 200
+    doc = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "项目编号:TRKJ-2022-007" in text and "实施期限:2022年06月01日至2023年05月31日" in text
+    assert "市级财政资金:50万元" in text and "合计50万元。" in text
+    indicators, tranches = doc.tables[0], doc.tables[1]
+    assert [c.text for c in indicators.rows[1].cells[:4]] == ["1", "授权发明专利", "2", "件"]
+    assert [[r.cells[0].text, r.cells[1].text] for r in tranches.rows[1:]] == [
+        ["第一批", "30"],
+        ["第二批", "20"],
+    ]
+    other = make_user("ent-wanshan", Role.ENTERPRISE, enterprise=enterprises["wanshan"])
+    assert login(other).get(url).status_code == 404

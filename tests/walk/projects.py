@@ -241,6 +241,7 @@ OBJECT_URLS = {
         name: _pk("p_project")
         for name in (
             "projects_project_detail",
+            "projects_task_book",
             "projects_indicator_add",
             "projects_tranche_add",
             "projects_milestone_add",
