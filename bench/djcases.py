@@ -244,7 +244,7 @@ def _deep_cursors(n: int, user) -> dict[str, str]:
     e = Enterprise.objects.filter(unit_id=unit_ids[last]).order_by("name", "id")[in_unit // 2]
     registered = int(n * 0.85)
     c = (
-        TechContract.objects.filter(registered__isnull=False)
+        TechContract.objects.filter(status="registered")
         .order_by("-registered", "-signed", "-id")
         .only("registered", "signed", "id")[int(registered * 0.9)]
     )

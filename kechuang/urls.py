@@ -15,6 +15,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", core_views.PasswordChange.as_view(), name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("audit/", core_views.audit_search, name="audit"),
     path("imports/", include("kechuang.core.imports.urls")),

@@ -95,6 +95,7 @@ def test_contract_list_past_the_cap_names_no_totals(users, make_contract, monkey
     from tests.transfer.test_views import client_for
 
     monkeypatch.setattr("kechuang.core.pagination.COUNT_CAP", 3)
+    monkeypatch.setattr("transfer.views.contracts.DUPLICATES_ON_LIST", 3)
     for value in ("100", "250.5", "40", "9.5"):
         make_contract("520602", value)
     context = client_for(users["staff"]).get("/contracts/").context

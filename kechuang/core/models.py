@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import ipaddress
+import json
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -64,11 +68,99 @@ class AppendOnlyError(Exception):
     """Raised on any attempt to change or delete an audit row."""
 
 
+GENESIS = "0" * 64
+
+
+def _canonical_ip(ip) -> str:
+    if not ip:
+        return ""
+    try:
+        addr = ipaddress.ip_address(str(ip))
+    except ValueError:
+        return str(ip)
+    mapped = getattr(addr, "ipv4_mapped", None)
+    return str(mapped or addr)
+
+
+def event_digest(event: Event, prev_hash: str) -> str:
+    """SHA-256 over the previous row's hash and this row's content. `actor` (the foreign key) is
+    left out: deleting an account nulls it, and `actor_name` keeps who it was."""
+    at = event.at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+    body = [
+        prev_hash,
+        at,
+        event.actor_name,
+        event.action,
+        event.unit_code,
+        _canonical_ip(event.ip),
+        event.request_id,
+        event.object_type,
+        event.object_id,
+        event.object_repr,
+        event.message,
+        event.data,
+    ]
+    raw = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def _lock_chain(connection) -> None:
+    """Serialise appends so every row chains to the one before it. SQLite already holds the
+    write lock (IMMEDIATE transactions); PostgreSQL takes a transaction-level advisory lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+
+
+CHAIN_LOCK_KEY = 5_270_630  # any constant: the audit chain's advisory lock
+
+
+def _chain(events: list[Event], using: str) -> None:
+    """Stamp the hashes of new events, in order, after the current head (inside a transaction
+    that holds the chain lock)."""
+    _lock_chain(connections[using])
+    head = Event.objects.using(using).order_by("-id").values_list("hash", flat=True).first()
+    prev = head or GENESIS
+    for event in events:
+        if event.at is None:
+            event.at = timezone.now()
+        event.ip = _canonical_ip(event.ip) or None
+        event.prev_hash = prev
+        event.hash = event_digest(event, prev)
+        prev = event.hash
+
+
+class EventQuerySet(models.QuerySet):
+    """Refuses every bulk change; bulk_create chains the new rows."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("audit events are append-only")
+
+    def delete(self):
+        raise AppendOnlyError("audit events are append-only")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("audit events are append-only")
+
+    def update_or_create(self, *args, **kwargs):
+        raise AppendOnlyError("audit events are append-only")
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        if any(obj.pk is not None for obj in objs):
+            raise AppendOnlyError("audit events are append-only")
+        with transaction.atomic(using=self.db):
+            _chain(objs, self.db)
+            return super().bulk_create(objs, *args, **kwargs)
+
+
 class Event(models.Model):
     """One explicit audit event: a login, an import, an export or a workflow step.
 
     Field changes of registry rows are in auditlog's LogEntry; this table holds what is not a
-    row change. Append-only: rows are never updated or deleted through the ORM.
+    row change. Append-only: the ORM refuses updates and deletes (model and queryset), a
+    PostgreSQL trigger refuses them in the database, and each row carries the SHA-256 of its
+    content and of the previous row (`kechuang audit-verify` walks the chain).
     """
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
@@ -90,6 +182,10 @@ class Event(models.Model):
     object_repr = models.CharField(_("object"), max_length=255, blank=True)
     message = models.CharField(_("message"), max_length=500, blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, blank=True, editable=False)
+
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -102,10 +198,25 @@ class Event(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise AppendOnlyError("audit events are append-only")
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(Event)
+        with transaction.atomic(using=using):
+            _chain([self], using)
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit events are append-only")
+
+
+def verify_chain(using: str = "default"):
+    """Walk the events in order; yield (event id, problem) for each row whose hash or link does
+    not hold. An altered, inserted or removed row breaks the chain at that point."""
+    prev = GENESIS
+    for event in Event.objects.using(using).order_by("id").iterator(chunk_size=2000):
+        if event.prev_hash != prev:
+            yield event.pk, "link"
+        elif event.hash != event_digest(event, prev):
+            yield event.pk, "content"
+        prev = event.hash
 
 
 class SiteFlag(models.Model):
@@ -200,3 +311,24 @@ class Job(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else 0
+
+
+class PasswordRecord(models.Model):
+    """One password a user had (its hash only), when it was set and whether the user chose it
+    (security.md item 19: history, expiry, initial passwords)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    password = models.CharField(_("password hash"), max_length=128)
+    changed_at = models.DateTimeField(_("set at"), default=timezone.now)
+    chosen = models.BooleanField(_("chosen by the user"), default=False)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["user", "-changed_at"], name="core_pwrec_user_changed")]
+        verbose_name = _("password record")
+        verbose_name_plural = _("password records")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.changed_at:%Y-%m-%d}"

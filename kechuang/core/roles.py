@@ -16,6 +16,8 @@ class Role(models.TextChoices):
     ENTERPRISE = "enterprise", _("Enterprise user")
     EXPERT = "expert", _("Expert")
     LEADER = "leader", _("Leader")
+    # 等保 separation of duties: reads the audit trail and nothing else (security.md item 27).
+    AUDITOR = "auditor", _("Auditor")
 
 
 # Roles that see every unit's rows.
