@@ -35,6 +35,7 @@ from dispatch.workflow.forms import (
     ItemUpdateForm,
     OrderForm,
     add_workflow_error,
+    run_form_step,
 )
 from dispatch.workflow.web import history, int_param, is_bureau_user, page_of, run_step, today
 from kechuang.core.roles import CHANGE
@@ -412,16 +413,14 @@ def order_acknowledge(request, pk: int):
 def order_answer(request, pk: int):
     order = _order(request, pk, CHANGE)
     form = AnswerForm(request.POST)
-    if form.is_valid():
-        try:
-            svc.order_answer(actor=request.user, order=order, answer=form.cleaned_data["answer"])
-        except WorkflowError as exc:
-            add_workflow_error(form, exc)
-        except PermissionError:
-            form.add_error(None, _("Only the unit itself or the bureau answers an order."))
-        else:
-            messages.success(request, _("The answer was sent to the bureau."))
-            return redirect("followup_order", pk=pk)
+    if run_form_step(
+        request,
+        form,
+        lambda d: svc.order_answer(actor=request.user, order=order, answer=d["answer"]),
+        refused=_("Only the unit itself or the bureau answers an order."),
+        success=_("The answer was sent to the bureau."),
+    ):
+        return redirect("followup_order", pk=pk)
     return _order_page(request, order, answer_form=form)
 
 
@@ -430,16 +429,14 @@ def order_answer(request, pk: int):
 def order_close(request, pk: int):
     order = _order(request, pk, CHANGE)
     form = CloseForm(request.POST)
-    if form.is_valid():
-        try:
-            svc.order_close(actor=request.user, order=order, note=form.cleaned_data["note"])
-        except WorkflowError as exc:
-            add_workflow_error(form, exc)
-        except PermissionError:
-            form.add_error(None, _("Only the bureau closes an order."))
-        else:
-            messages.success(request, _("The order was closed."))
-            return redirect("followup_order", pk=pk)
+    if run_form_step(
+        request,
+        form,
+        lambda d: svc.order_close(actor=request.user, order=order, note=d["note"]),
+        refused=_("Only the bureau closes an order."),
+        success=_("The order was closed."),
+    ):
+        return redirect("followup_order", pk=pk)
     return _order_page(request, order, close_form=form)
 
 

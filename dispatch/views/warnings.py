@@ -42,6 +42,7 @@ from dispatch.workflow.forms import (
     ResolveForm,
     ThresholdsForm,
     add_workflow_error,
+    run_form_step,
 )
 from dispatch.workflow.web import history, int_param, is_admin_user, is_bureau_user, page_of, run_step, today
 from kechuang.core.roles import CHANGE
@@ -161,16 +162,14 @@ def warning_detail(request, pk: int):
 def warning_resolve(request, pk: int):
     warning = _warning(request, pk, CHANGE)
     form = ResolveForm(request.POST)
-    if form.is_valid():
-        try:
-            svc.warning_resolve(actor=request.user, warning=warning, note=form.cleaned_data["note"])
-        except WorkflowError as exc:
-            add_workflow_error(form, exc)
-        except PermissionError:
-            form.add_error(None, _("Only the bureau resolves a warning."))
-        else:
-            messages.success(request, _("The warning was resolved."))
-            return redirect("warning_detail", pk=pk)
+    if run_form_step(
+        request,
+        form,
+        lambda d: svc.warning_resolve(actor=request.user, warning=warning, note=d["note"]),
+        refused=_("Only the bureau resolves a warning."),
+        success=_("The warning was resolved."),
+    ):
+        return redirect("warning_detail", pk=pk)
     return _warning_page(request, warning, resolve_form=form)
 
 
@@ -329,24 +328,21 @@ def meeting_detail(request, pk: int):
 def meeting_minutes(request, pk: int):
     meeting = get_scoped_or_404(DispatchMeeting, request.user, CHANGE, pk=pk)
     form = MinutesForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            svc.meeting_record(
-                actor=request.user,
-                meeting=meeting,
-                minutes=d["minutes"],
-                decisions=d["decisions"],
-                held=d["held"],
-                held_on=d["held_on"],
-            )
-        except WorkflowError as exc:
-            add_workflow_error(form, exc)
-        except PermissionError:
-            form.add_error(None, _("Only the bureau records a meeting."))
-        else:
-            messages.success(request, _("The minutes were saved."))
-            return redirect("meeting_detail", pk=pk)
+    if run_form_step(
+        request,
+        form,
+        lambda d: svc.meeting_record(
+            actor=request.user,
+            meeting=meeting,
+            minutes=d["minutes"],
+            decisions=d["decisions"],
+            held=d["held"],
+            held_on=d["held_on"],
+        ),
+        refused=_("Only the bureau records a meeting."),
+        success=_("The minutes were saved."),
+    ):
+        return redirect("meeting_detail", pk=pk)
     return _meeting_page(request, meeting, form=form)
 
 

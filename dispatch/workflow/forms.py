@@ -44,6 +44,25 @@ def add_workflow_error(form: forms.Form, exc: WorkflowError) -> None:
     form.add_error(field, exc.message)
 
 
+def run_form_step(request, form: forms.Form, step, *, refused: str, success: str) -> bool:
+    """Validate `form` and run `step(cleaned_data)`: a service's refusal goes on the form (a
+    PermissionError as `refused`), success becomes a message. True when done."""
+    from django.contrib import messages
+
+    if not form.is_valid():
+        return False
+    try:
+        step(form.cleaned_data)
+    except WorkflowError as exc:
+        add_workflow_error(form, exc)
+        return False
+    except PermissionError:
+        form.add_error(None, refused)
+        return False
+    messages.success(request, success)
+    return True
+
+
 class _UnitChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.name
