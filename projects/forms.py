@@ -8,6 +8,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -60,7 +61,7 @@ class TagsField(forms.CharField):
 
 
 def _not_future(value):
-    if value and value > dt.date.today():
+    if value and value > timezone.localdate():
         raise forms.ValidationError(_("The date cannot be in the future."))
     return value
 

@@ -10,6 +10,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.models import BaseModel
@@ -149,7 +150,7 @@ class Project(BaseModel):
         return self.extended_to or self.ends_on
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
-        return self.status in OPEN_STATUSES and self.due_on < (today or dt.date.today())
+        return self.status in OPEN_STATUSES and self.due_on < (today or timezone.localdate())
 
 
 class TaskIndicator(BaseModel):

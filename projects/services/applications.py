@@ -505,7 +505,7 @@ def application_approve(
         )
     if ends_on < starts_on:
         problems.append(_("The project ends before it starts."))
-    if approved_on > dt.date.today():
+    if approved_on > timezone.localdate():
         problems.append(_("The approval date cannot be in the future."))
     if Project.objects.filter(number=number).exists():
         problems.append(_("The project number {number} is taken.").format(number=number))

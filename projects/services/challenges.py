@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enterprises.models import DemandStatus, Enterprise, TechDemand
@@ -121,12 +122,12 @@ def challenge_update(*, actor, challenge: ChallengeList, **values) -> ChallengeL
 @transaction.atomic
 def challenge_publish(*, actor, challenge: ChallengeList, on: dt.date | None = None) -> ChallengeList:
     _issuer(actor, challenge.unit)
-    on = on or dt.date.today()
+    on = on or timezone.localdate()
     if challenge.status != ChallengeStatus.DRAFT:
         raise Refused(_("Only a draft list can be published."))
     if challenge.deadline <= on:
         raise Refused(_("The bidding deadline must be after the publication date."))
-    if on > dt.date.today():
+    if on > timezone.localdate():
         raise Refused(_("The date cannot be in the future."))
     challenge.status, challenge.published, challenge.published_on = ChallengeStatus.PUBLISHED, True, on
     challenge.save()
@@ -154,7 +155,7 @@ def bid_submit(
     """揭榜: an organisation bids for a published list until its deadline. An enterprise account
     bids for itself; a district or the bureau may file a bid for an organisation without an
     account (a university, a team from outside the city)."""
-    on = on or dt.date.today()
+    on = on or timezone.localdate()
     require(
         not scope_of(actor).read_only
         and not (is_expert(actor) and not (is_enterprise(actor) or is_bureau(actor)))
@@ -257,7 +258,7 @@ def challenge_select(
         problems.append(
             _("Selection comes after the bids close on {date}.").format(date=challenge.deadline.isoformat())
         )
-    if signed_on > dt.date.today():
+    if signed_on > timezone.localdate():
         problems.append(_("The date cannot be in the future."))
     if ends_on < starts_on:
         problems.append(_("The project ends before it starts."))
@@ -439,7 +440,7 @@ def race_gate(*, actor, race: HorseRace, passed: set[int], note: str, on: dt.dat
         raise Refused(_("The race has no team."))
     if set(passed) - {t.pk for t in teams}:
         raise Refused(_("Only the race's teams can pass the gate."))
-    if on > dt.date.today():
+    if on > timezone.localdate():
         raise Refused(_("The date cannot be in the future."))
     if not note.strip():
         raise Refused(_("Write down the gate review's findings."))

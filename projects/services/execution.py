@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kechuang.core.audit import record_event
@@ -126,7 +127,7 @@ def tranche_pay(*, actor, tranche: Tranche, paid_on: dt.date, voucher: str = "")
     if tranche.status != TrancheStatus.PLANNED:
         raise Refused(_("This tranche is {status}.").format(status=tranche.get_status_display()))
     _open(project)
-    if paid_on > dt.date.today():
+    if paid_on > timezone.localdate():
         raise Refused(_("The payment date cannot be in the future."))
     if paid_on < project.approved_on:
         raise Refused(_("The payment date is before the approval."))
@@ -178,7 +179,7 @@ def milestone_check(
         raise Refused(_("A gate review is decided on the race's page, for all teams together."))
     if milestone.status != MilestoneStatus.PENDING:
         raise Refused(_("This milestone has been checked already."))
-    if checked_on > dt.date.today():
+    if checked_on > timezone.localdate():
         raise Refused(_("The date cannot be in the future."))
     if not findings.strip():
         raise Refused(_("Write down the findings."))
@@ -256,7 +257,7 @@ def acceptance_decide(
         raise Refused(_("This acceptance has been decided."))
     if outcome not in AcceptanceOutcome.values:
         raise Refused(_("Choose the outcome."))
-    if decided_on > dt.date.today():
+    if decided_on > timezone.localdate():
         raise Refused(_("The date cannot be in the future."))
     problems = []
     checklist = []
@@ -342,7 +343,7 @@ def project_terminate(*, actor, project: Project, reason: str, on: dt.date) -> P
     _open(project)
     if not reason.strip():
         raise Refused(_("Give the reason for terminating the project."))
-    if on > dt.date.today():
+    if on > timezone.localdate():
         raise Refused(_("The date cannot be in the future."))
     project.status, project.closed_on, project.close_reason = ProjectStatus.TERMINATED, on, reason
     project.save()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kechuang.core.audit import record_event
@@ -37,7 +38,7 @@ def _writer(actor, unit) -> None:
 
 def _check(values: dict) -> None:
     problems = []
-    if values["applied_on"] > dt.date.today():
+    if values["applied_on"] > timezone.localdate():
         problems.append(_("The date cannot be in the future."))
     if values["applied_on"].year not in (values["year"], values["year"] - 1):
         problems.append(_("The application date does not fit the year."))
@@ -100,7 +101,7 @@ def external_result(
     if result in (ExternalResult.APPROVED, ExternalResult.REJECTED):
         if result_on is None:
             problems.append(_("Give the date of the result."))
-        elif result_on > dt.date.today() or result_on < application.applied_on:
+        elif result_on > timezone.localdate() or result_on < application.applied_on:
             problems.append(_("The result date must be between the application date and today."))
     if funding is not None and result != ExternalResult.APPROVED:
         problems.append(_("Only an approved project has funding."))

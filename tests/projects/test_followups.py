@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from dispatch.models import FollowUpOrder
 from projects.services.followups import followup_subject
@@ -33,7 +34,7 @@ def test_late_items_become_follow_up_orders(users, guide, make_application):
             ("520603", followup_subject(2023, "review")),
         ]
     )
-    assert all(o.year == 2023 and o.due == dt.date.today() + dt.timedelta(days=15) for o in orders)
+    assert all(o.year == 2023 and o.due == timezone.localdate() + dt.timedelta(days=15) for o in orders)
     assert a.number in orders.get(unit__code="520602", subject=followup_subject(2023, "review")).body
     assert b.number in orders.get(unit__code="520603", subject=followup_subject(2023, "review")).body
     text = r.content.decode()
