@@ -192,14 +192,18 @@ def project_detail(request, pk: int):
     return render(request, "projects/project_detail.html", context)
 
 
-def _project_step(request, pk: int, run, success: str, anchor: str = ""):
-    project = get_scoped_or_404(Project, request.user, CHANGE, pk=pk)
+def _project_step(request, pk: int, run, success: str, anchor: str = "", model=Project):
+    """Run a step on a project (or on a tranche or milestone of one, `model`) the user may change;
+    back to the project's page with the outcome."""
+    qs = model.objects.all() if model is Project else model.objects.select_related("project")
+    obj = get_scoped_or_404(qs, request.user, CHANGE, pk=pk)
     try:
-        run(project)
+        run(obj)
         messages.success(request, success)
     except Refused as exc:
         refused(request, exc)
-    return redirect(reverse("projects_project_detail", args=[project.pk]) + anchor)
+    project_id = obj.pk if model is Project else obj.project_id
+    return redirect(reverse("projects_project_detail", args=[project_id]) + anchor)
 
 
 def _form_or_refuse(form):
@@ -248,13 +252,14 @@ def tranche_add(request, pk: int):
 @login_required
 @steps_404
 def tranche_pay(request, pk: int):
-    tranche = get_scoped_or_404(Tranche.objects.select_related("project"), request.user, CHANGE, pk=pk)
-    try:
-        svc.tranche_pay(actor=request.user, tranche=tranche, **_form_or_refuse(PayForm(request.POST)))
-        messages.success(request, _("The payment was recorded."))
-    except Refused as exc:
-        refused(request, exc)
-    return redirect(reverse("projects_project_detail", args=[tranche.project_id]) + "#funding")
+    return _project_step(
+        request,
+        pk,
+        lambda t: svc.tranche_pay(actor=request.user, tranche=t, **_form_or_refuse(PayForm(request.POST))),
+        _("The payment was recorded."),
+        "#funding",
+        model=Tranche,
+    )
 
 
 @require_POST
@@ -276,15 +281,16 @@ def milestone_add(request, pk: int):
 @login_required
 @steps_404
 def milestone_check(request, pk: int):
-    milestone = get_scoped_or_404(Milestone.objects.select_related("project"), request.user, CHANGE, pk=pk)
-    try:
-        svc.milestone_check(
-            actor=request.user, milestone=milestone, **_form_or_refuse(MilestoneCheckForm(request.POST))
-        )
-        messages.success(request, _("The check was recorded."))
-    except Refused as exc:
-        refused(request, exc)
-    return redirect(reverse("projects_project_detail", args=[milestone.project_id]) + "#milestones")
+    return _project_step(
+        request,
+        pk,
+        lambda m: svc.milestone_check(
+            actor=request.user, milestone=m, **_form_or_refuse(MilestoneCheckForm(request.POST))
+        ),
+        _("The check was recorded."),
+        "#milestones",
+        model=Milestone,
+    )
 
 
 @require_POST
