@@ -41,7 +41,7 @@ def chain_existing(apps, schema_editor):
 
 def triggers_on(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FUNCTION)
+        schema_editor.execute(FUNCTION, params=None)  # the body has a literal % (RAISE format)
         schema_editor.execute(TRIGGER)
 
 
