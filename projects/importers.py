@@ -4,7 +4,13 @@
 results the province (or the ministry) publishes. One row per application, keyed on (year, title,
 applicant): a row already held is updated (results arrive months after the applications), a new
 one is added. Rows name their unit (the district where the project lands); a district imports only
-its own rows."""
+its own rows.
+
+`city_projects` — the city S&T projects approved before the system (历年市级科技计划项目), so that
+their execution and the overdue clean-up (到期未验收) can be followed here. Keyed on the project
+number: a row already held is updated (status, extension), a new one is added with what was paid
+as a paid tranche and the rest as a planned one. A project approved through the system is never
+changed by an import."""
 
 from __future__ import annotations
 
@@ -15,9 +21,19 @@ from kechuang.core.imports import Column, Importer, RowError, register
 from kechuang.core.imports import parsers as p
 from kechuang.core.imports.units import unit_parser
 from kechuang.core.scope import ensure_in_scope
-from projects.models import ExternalApplication, ExternalDomain, ExternalLevel, ExternalResult
+from projects.models import (
+    ExternalApplication,
+    ExternalDomain,
+    ExternalLevel,
+    ExternalResult,
+    Project,
+    ProjectKind,
+    ProjectStatus,
+    Tranche,
+    TrancheStatus,
+)
 
-__all__ = ["ProvincialProjectImporter"]
+__all__ = ["CityProjectImporter", "ProvincialProjectImporter"]
 
 LEVELS = {
     "国家级": ExternalLevel.NATIONAL,
@@ -197,6 +213,156 @@ class ProvincialProjectImporter(Importer):
             )
             if ctx.actor is not None:
                 ensure_in_scope(obj, ctx.actor)
+            created += made
+            updated += not made
+        return created, updated
+
+
+STATUSES = {
+    "在研": ProjectStatus.ONGOING,
+    "实施中": ProjectStatus.ONGOING,
+    "延期": ProjectStatus.EXTENDED,
+    "已延期": ProjectStatus.EXTENDED,
+    "已验收": ProjectStatus.ACCEPTED,
+    "验收通过": ProjectStatus.ACCEPTED,
+    "验收不通过": ProjectStatus.FAILED,
+    "终止": ProjectStatus.TERMINATED,
+    "已终止": ProjectStatus.TERMINATED,
+}
+
+
+@register
+class CityProjectImporter(Importer):
+    kind = "city_projects"
+    label = _("City S&T projects approved before the system")
+
+    def build_columns(self) -> list[Column]:
+        return [
+            Column("number", "项目编号", p.text(32)),
+            Column("title", "项目名称", p.text(200)),
+            Column("year", "年度", p.integer(minimum=2000, maximum=2100), aliases=("立项年度",)),
+            Column("unit", "所属单位", unit_parser(), aliases=("区县", "单位")),
+            Column("undertaker", "承担单位", p.text(200)),
+            Column("uscc", "统一社会信用代码", p.code_uscc, required=False, optional_column=True),
+            Column("leader", "项目负责人", p.text(50), required=False, optional_column=True),
+            Column("budget", "市级资金", p.decimal(places=2), aliases=("市级财政资金", "立项经费")),
+            Column("paid", "已拨付", p.decimal(places=2), required=False, optional_column=True),
+            Column("approved_on", "立项日期", p.date()),
+            Column("starts_on", "开始日期", p.date(), required=False, optional_column=True),
+            Column("ends_on", "结束日期", p.date(not_future=False), aliases=("到期日期",)),
+            Column(
+                "status",
+                "状态",
+                p.one_of(ProjectStatus.values, labels=STATUSES),
+                required=False,
+                optional_column=True,
+            ),
+            Column("extended_to", "延期至", p.date(not_future=False), required=False, optional_column=True),
+        ]
+
+    def check(self, rows, ctx) -> list[RowError]:
+        errors = []
+        seen: dict[str, int] = {}
+        codes = [r.values.get("uscc") for r in rows if r.values.get("uscc")]
+        known = set(Enterprise.objects.filter(uscc__in=codes).values_list("uscc", flat=True))
+        numbers = [r.values.get("number") for r in rows if r.values.get("number")]
+        held = {
+            x.number: x
+            for x in Project.objects.filter(number__in=numbers).only("number", "application", "kind", "unit")
+        }
+        mine = None
+        if ctx.actor is not None:
+            from kechuang.core.roles import CHANGE
+            from kechuang.core.scope import scope_of
+
+            scope = scope_of(ctx.actor)
+            mine = None if scope.sees_all(CHANGE) else set(scope.unit_ids)
+        for r in rows:
+            v = r.values
+            number = v.get("number")
+            if number:
+                if number in seen:
+                    errors.append(
+                        RowError(r.number, ctx.label("number"), f"the same number as row {seen[number]}")
+                    )
+                seen.setdefault(number, r.number)
+                old = held.get(number)
+                if old is not None and (old.application_id or old.kind != ProjectKind.CALL):
+                    errors.append(
+                        RowError(
+                            r.number, ctx.label("number"), "a project managed in the system; change it there"
+                        )
+                    )
+                elif old is not None and mine is not None and old.unit_id not in mine:
+                    errors.append(
+                        RowError(
+                            r.number, ctx.label("number"), "held by another unit; it cannot be changed here"
+                        )
+                    )
+            start = v.get("starts_on") or v.get("approved_on")
+            if start and v.get("ends_on") and v["ends_on"] < start:
+                errors.append(RowError(r.number, ctx.label("ends_on"), "ends before it starts"))
+            if v.get("budget") is not None and v["budget"] <= 0:
+                errors.append(RowError(r.number, ctx.label("budget"), "must be positive"))
+            if (
+                v.get("paid") is not None
+                and v.get("budget") is not None
+                and not 0 <= v["paid"] <= v["budget"]
+            ):
+                errors.append(RowError(r.number, ctx.label("paid"), "must be between 0 and the city funding"))
+            extended = v.get("extended_to")
+            if extended and v.get("ends_on") and extended <= v["ends_on"]:
+                errors.append(RowError(r.number, ctx.label("extended_to"), "must be after the end date"))
+            if v.get("status") == ProjectStatus.EXTENDED and not extended:
+                errors.append(RowError(r.number, ctx.label("status"), "an extended project needs 延期至"))
+            if v.get("uscc") and v["uscc"] not in known:
+                errors.append(
+                    RowError(r.number, ctx.label("uscc"), "no enterprise with this code in the registry")
+                )
+        return errors
+
+    def write(self, rows, ctx) -> tuple[int, int]:
+        created = updated = 0
+        codes = [r.values.get("uscc") for r in rows if r.values.get("uscc")]
+        by_code = {e.uscc: e for e in Enterprise.objects.filter(uscc__in=codes)}
+        for r in rows:
+            v = r.values
+            status = v.get("status") or ProjectStatus.ONGOING
+            values = {
+                "kind": ProjectKind.CALL,
+                "title": v["title"],
+                "year": v["year"],
+                "unit": v["unit"],
+                "undertaker": v["undertaker"],
+                "enterprise": by_code.get(v.get("uscc")),
+                "leader": v.get("leader") or "",
+                "budget": v["budget"],
+                "approved_on": v["approved_on"],
+                "starts_on": v.get("starts_on") or v["approved_on"],
+                "ends_on": v["ends_on"],
+                "extended_to": v.get("extended_to"),
+                "status": status,
+            }
+            project, made = Project.objects.update_or_create(number=v["number"], defaults=values)
+            if made:
+                paid = v.get("paid") or 0
+                seq = 0
+                for amount, tranche_status, paid_on in (
+                    (paid, TrancheStatus.PAID, v["approved_on"]),
+                    (v["budget"] - paid, TrancheStatus.PLANNED, None),
+                ):
+                    if amount > 0:
+                        seq += 1
+                        Tranche.objects.create(
+                            project=project,
+                            seq=seq,
+                            amount=amount,
+                            planned_on=v["approved_on"],
+                            status=tranche_status,
+                            paid_on=paid_on,
+                        )
+            if ctx.actor is not None:
+                ensure_in_scope(project, ctx.actor)
             created += made
             updated += not made
         return created, updated

@@ -121,3 +121,66 @@ def test_exports_follow_the_scope(users, guide, make_application):
     raw = b"".join(login(users["district"]).get("/projects/applications/export.xlsx").streaming_content)
     rows = CalamineWorkbook.from_filelike(io.BytesIO(raw)).get_sheet_by_index(0).to_python()
     assert len(rows) == 2 and rows[1][0] == mine.number and rows[0][0] == "申报编号"
+
+
+CITY_HEADER = "项目编号,项目名称,年度,所属单位,承担单位,市级资金,已拨付,立项日期,结束日期,状态,延期至\n"
+
+
+@pytest.mark.django_db
+def test_city_projects_import_feeds_the_overdue_list(tmp_path, plan, users):
+    """Three projects of 2020–2021: one ongoing and due 2022-12-31 (overdue), one extended to
+    2099 (not overdue), one accepted. 30 of 50万元 paid: a paid tranche of 30, a planned one of 20."""
+    path = tmp_path / "old.csv"
+    path.write_text(
+        CITY_HEADER
+        + "TRKJ-2020-011,锰渣制砖,2020,520602,碧江测试企业,50,30,2020-07-01,2022-12-31,在研,\n"
+        + "TRKJ-2021-002,茶叶加工,2021,520603,万山茶业,40,40,2021-06-01,2023-06-30,延期,2099-12-31\n"
+        + "TRKJ-2021-003,食用菌,2021,520603,万山菌业,20,20,2021-06-01,2023-06-30,已验收,\n",
+        encoding="utf-8",
+    )
+    result = import_file("city_projects", path, actor=users["staff"])
+    assert (result.created, result.updated) == (3, 0)
+    old = Project.objects.get(number="TRKJ-2020-011")
+    assert [(t.amount, t.status) for t in old.tranches.order_by("seq")] == [
+        (Decimal("30"), "paid"),
+        (Decimal("20"), "planned"),
+    ]
+    overdue = login(users["staff"]).get("/projects/projects/overdue/").content.decode()
+    assert "TRKJ-2020-011" in overdue and "TRKJ-2021-002" not in overdue and "TRKJ-2021-003" not in overdue
+    # the district of 碧江 sees its own overdue project only
+    district = login(users["district"]).get("/projects/projects/overdue/").content.decode()
+    assert "TRKJ-2020-011" in district
+    # again with a new status: updated, tranches untouched
+    path.write_text(
+        CITY_HEADER + "TRKJ-2020-011,锰渣制砖,2020,520602,碧江测试企业,50,30,2020-07-01,2022-12-31,终止,\n",
+        encoding="utf-8",
+    )
+    result = import_file("city_projects", path, actor=users["staff"])
+    assert (result.created, result.updated) == (0, 1)
+    old.refresh_from_db()
+    assert old.status == "terminated" and old.tranches.count() == 2
+
+
+@pytest.mark.django_db
+def test_city_projects_bad_rows(tmp_path, plan, users):
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        CITY_HEADER
+        + "TRKJ-2020-011,锰渣制砖,2020,520602,碧江测试企业,50,60,2020-07-01,2019-12-31,在研,\n"
+        + "TRKJ-2020-011,锰渣制砖,2020,520602,碧江测试企业,50,0,2020-07-01,2022-12-31,延期,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportFailed) as exc:
+        import_file("city_projects", path, actor=users["staff"])
+    text = "\n".join(str(e) for e in exc.value.errors)
+    assert "row 2, column 已拨付" in text and "row 2, column 结束日期" in text
+    assert "row 3, column 项目编号" in text and "row 3, column 状态" in text
+    assert not Project.objects.exists()
+    # a district cannot change another unit's project
+    path.write_text(
+        CITY_HEADER + "TRKJ-2020-012,茶,2020,520603,万山,10,0,2020-07-01,2022-12-31,在研,\n", encoding="utf-8"
+    )
+    import_file("city_projects", path, actor=users["staff"])
+    with pytest.raises(ImportFailed) as exc:
+        import_file("city_projects", path, actor=users["district"])
+    assert Project.objects.get(number="TRKJ-2020-012").unit.code == "520603"
