@@ -365,9 +365,10 @@ def _signature(doc, content: Content, fonts: FontProfile) -> None:
     else:  # the date is the longer: it keeps two characters, the unit moves left
         date_right = 2.0
         unit_right = w_date + 4 - w_unit
-    doc.add_paragraph(style="Normal")  # 空一行
+    # 空一行; the unit and the date stay on one page, with the line before them.
+    doc.add_paragraph(style="Normal").paragraph_format.keep_with_next = True
     name = STYLE_NAMES["signature"]
-    _para(doc, unit, name, fonts.body, fonts, right_indent=Pt(unit_right * BODY_PT))
+    _para(doc, unit, name, fonts.body, fonts, right_indent=Pt(unit_right * BODY_PT), keep_with_next=True)
     _para(doc, date, name, fonts.body, fonts, right_indent=Pt(date_right * BODY_PT))
 
 
@@ -526,6 +527,7 @@ def _imprint(doc, imprint: Imprint, fonts: FontProfile) -> None:
     printed = f"{imprint.printed.year}年{imprint.printed.month}月{imprint.printed.day}日印发"
     if imprint.copy_to:
         copy = _para(doc, f"抄送：{imprint.copy_to}。", name, fonts.body, fonts, PAGE_NUMBER_PT)
+        copy.paragraph_format.keep_with_next = True
         _border(copy, {"top": thick, "bottom": thin})
     line = doc.add_paragraph(style=name)
     _right_tab(line, width)
