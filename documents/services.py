@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -241,20 +241,14 @@ def document_publish(*, actor, document: Document, units=None, request=None) -> 
     document.size = len(data)
     document.published_at = timezone.now()
     document.published_by = actor
-    document.save(
-        update_fields=[
-            "reference",
-            "series",
-            "serial_year",
-            "serial",
-            "docx",
-            "sha256",
-            "size",
-            "published_at",
-            "published_by",
-            "updated",
-        ]
-    )
+    fields = ["reference", "series", "serial_year", "serial", "docx", "sha256", "size"]
+    try:
+        with transaction.atomic():
+            document.save(update_fields=[*fields, "published_at", "published_by", "updated"])
+    except IntegrityError as exc:
+        raise DocumentError(
+            _("Another document took the same number at the same moment; publish again.")
+        ) from exc
     document.recipients.set(targets)
     if not Document.objects.for_user(actor, CHANGE).filter(pk=document.pk).exists():
         raise PermissionDenied("The row would leave your data scope.")
@@ -275,8 +269,9 @@ def document_publish(*, actor, document: Document, units=None, request=None) -> 
 
 def _number(document: Document) -> None:
     """The next number of the document's series in the year of its date (铜科通〔2023〕3号):
-    one more than the highest given, under a lock on the series so two publications at once
-    cannot take the same number (the unique constraint stands behind it)."""
+    one more than the highest given. The numbers already given are locked while it is taken;
+    two first numbers of a series taken at the same moment are stopped by the unique constraint
+    (the second publication is refused and can be repeated), never issued twice."""
     series = SERIES[document.kind]
     year = dt.date.fromisoformat(document.snapshot["date"]).year
     issued = Document.objects.select_for_update().filter(

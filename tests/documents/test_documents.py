@@ -268,3 +268,23 @@ def test_a_draft_has_a_blank_number_and_publication_gives_the_next_one(figures, 
         action=EventAction.WORKFLOW, object_id=str(second.pk), message="document published"
     )
     assert event.data["reference"] == second.reference
+
+
+def test_a_number_taken_at_the_same_moment_is_refused(figures, users, monkeypatch):
+    from documents import services
+
+    staff = users["staff"]
+    first = services.document_publish(
+        actor=staff, document=document_generate(actor=staff, kind="bulletin", year=2023, month=6)
+    )
+    second = document_generate(actor=staff, kind="bulletin", year=2023, month=6)
+
+    def same_number(document):  # as if the first publication were not seen yet
+        document.series, document.serial_year = first.series, first.serial_year
+        document.serial, document.reference = first.serial, first.reference
+
+    monkeypatch.setattr(services, "_number", same_number)
+    with pytest.raises(services.DocumentError):
+        services.document_publish(actor=staff, document=second)
+    second.refresh_from_db()
+    assert not second.published and second.reference == "" and second.serial is None
