@@ -275,12 +275,28 @@ def main() -> None:
     started = time.perf_counter()
     rows: list[dict] = []
     print(f"kechuang bench, {mode}", flush=True)
+
+    def meta() -> dict:
+        return {
+            "mode": mode,
+            "started": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+            "seconds": time.perf_counter() - started,
+            "load_average": [round(x, 1) for x in os.getloadavg()],
+            "sizes": size,
+            "notes": notes,
+        }
+
+    # The report is rewritten after every case, so a run cut short keeps what it measured.
     if want("rules"):
         rows += case_rules(args.quick)
+        write_report(rows, meta())
     if want("dispatch"):
         rows += case_dispatch(args.quick)
+        write_report(rows, meta())
     if want("assignment") and not args.quick:
         rows += case_assignment(args.quick)
+        write_report(rows, meta())
     django_cases = ",".join(c for c in ("import", "lists") if want(c))
     for _label, url in databases:
         if django_cases:
@@ -294,20 +310,12 @@ def main() -> None:
             )
             rows += out["rows"]
             notes += out["notes"]
+            write_report(rows, meta())
     if want("export"):
         out = _django("export", databases[0][1], lists_size=size["lists"])
         rows += out["rows"]
         notes += out["notes"]
-    meta = {
-        "mode": mode,
-        "started": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
-        "seconds": time.perf_counter() - started,
-        "load_average": [round(x, 1) for x in os.getloadavg()],
-        "sizes": size,
-        "notes": notes,
-    }
-    write_report(rows, meta)
+    write_report(rows, meta())
     print((RESULTS / "latest.md").read_text())
 
 
