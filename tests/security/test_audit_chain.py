@@ -26,10 +26,13 @@ def _raw(sql, params=()):
     switched off by the table owner)."""
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
+            # ALTER TABLE needs the test transaction's deferred foreign-key checks done first.
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cur.execute("ALTER TABLE core_event DISABLE TRIGGER core_event_append_only")
         cur.execute(sql, params)
         if connection.vendor == "postgresql":
             cur.execute("ALTER TABLE core_event ENABLE TRIGGER core_event_append_only")
+            cur.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 @pytest.mark.django_db
