@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kechuang.messages import Msg, gettext_noop
+
 __all__ = ["Table", "TableError", "neutralise", "read_table", "write_table"]
 
 MAX_BYTES = 200 * 1024 * 1024
@@ -55,31 +57,51 @@ def _decode(raw: bytes, name: str) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise TableError(f"{name}: the text is neither UTF-8 nor GB18030; save it as UTF-8 CSV or .xlsx")
+    raise TableError(
+        Msg(
+            gettext_noop("{name}: the text is neither UTF-8 nor GB18030; save it as UTF-8 CSV or .xlsx"),
+            name=name,
+        )
+    )
 
 
-def _read_rows(path: Path) -> list[list[str]]:
+def _read_rows(path: Path, name: str) -> list[list[str]]:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise TableError(f"{path}: cannot read the file ({exc.strerror})") from exc
+        raise TableError(
+            Msg(gettext_noop("{name}: cannot read the file ({reason})"), name=name, reason=exc.strerror)
+        ) from exc
     if size > MAX_BYTES:
-        raise TableError(f"{path.name}: the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+        raise TableError(
+            Msg(
+                gettext_noop("{name}: the file is larger than {mb} MB"),
+                name=name,
+                mb=MAX_BYTES // (1024 * 1024),
+            )
+        )
     with path.open("rb") as fh:
         head = fh.read(8)
     if head.startswith(b"PK\x03\x04"):
-        return _read_xlsx(path)
+        return _read_xlsx(path, name)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise TableError(
-            f"{path.name}: old .xls or encrypted workbooks are not accepted; save as .xlsx or CSV"
+            Msg(
+                gettext_noop(
+                    "{name}: old .xls or encrypted workbooks are not accepted; save as .xlsx or CSV"
+                ),
+                name=name,
+            )
         )
-    text = _decode(path.read_bytes(), path.name)
+    text = _decode(path.read_bytes(), name)
     if "\x00" in text:
-        raise TableError(f"{path.name}: the file is not a text table (it contains binary data)")
+        raise TableError(
+            Msg(gettext_noop("{name}: the file is not a text table (it contains binary data)"), name=name)
+        )
     return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text, newline=""))]
 
 
-def _read_xlsx(path: Path) -> list[list[str]]:
+def _read_xlsx(path: Path, name: str) -> list[list[str]]:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -87,40 +109,57 @@ def _read_xlsx(path: Path) -> list[list[str]]:
         sheet = workbook.get_sheet_by_index(0)
         data = sheet.to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises its own error types for broken or foreign files
-        raise TableError(f"{path.name}: not a readable .xlsx workbook ({exc})") from exc
+        raise TableError(
+            Msg(gettext_noop("{name}: not a readable .xlsx workbook ({reason})"), name=name, reason=str(exc))
+        ) from exc
     return [[_cell_text(v) for v in row] for row in data]
+
+
+def _missing(name: str, missing: list[str], aliases) -> Msg:
+    """English names the columns (CONTRACTS.md); a page adds the Chinese header to look for."""
+    headers = [(aliases or {}).get(c, ()) for c in missing]
+    return Msg(
+        gettext_noop("{name}: row 1: missing column(s) {columns}"),
+        name=name,
+        columns=", ".join(missing),
+        headers="、".join(h[0] for h in headers if h),
+    )
 
 
 def read_table(
     path: str | Path,
     aliases: Mapping[str, Sequence[str]] | None = None,
     required: Iterable[str] = (),
+    name: str | None = None,
 ) -> Table:
     """Read the table at `path`. `aliases` maps each canonical column to its accepted headers
     (the canonical name itself is always accepted; matching ignores case and spaces). Fully empty
     rows are skipped. A missing required column is a TableError naming it."""
     path = Path(path)
-    raw_rows = _read_rows(path)
+    name = name or path.name  # the uploaded file's own name, not the stored copy's
+    raw_rows = _read_rows(path, name)
     while raw_rows and not any(raw_rows[0]):
         raw_rows.pop(0)  # tolerate blank lines above the header
     if not raw_rows:
-        raise TableError(f"{path.name}: the file is empty")
+        raise TableError(Msg(gettext_noop("{name}: the file is empty"), name=name))
     lookup: dict[str, str] = {}
     for canonical, names in (aliases or {}).items():
-        for name in (canonical, *names):
-            lookup[_key(name)] = canonical
+        for header in (canonical, *names):
+            lookup[_key(header)] = canonical
     header = raw_rows[0]
     columns, labels = [], {}
     for cell in header:
-        name = lookup.get(_key(cell), cell.strip())
-        if name and name in labels:
-            raise TableError(f"{path.name}: row 1: column {cell!r} appears twice")
-        columns.append(name)
-        if name:
-            labels[name] = cell.strip()
+        column = lookup.get(_key(cell), cell.strip())
+        if column and column in labels:
+            raise TableError(
+                Msg(gettext_noop("{name}: row 1: column {cell} appears twice"), name=name, cell=repr(cell))
+            )
+        columns.append(column)
+        if column:
+            labels[column] = cell.strip()
     missing = [c for c in required if c not in labels]
     if missing:
-        raise TableError(f"{path.name}: row 1: missing column(s) {', '.join(missing)}")
+        raise TableError(_missing(name, missing, aliases))
     rows = []
     for index, raw in enumerate(raw_rows[1:], start=2):
         if not any(raw):

@@ -53,10 +53,29 @@ def test_check_then_commit(district):
 def test_errors_are_listed_and_nothing_is_saved(district):
     response = district.post("/imports/upload/", {"kind": "enterprises", "file": csv(HEADER, ROW_B22)})
     page = district.get(response.url).content.decode()
-    assert "row 2, column unit: outside your data scope" in page
+    # The page speaks Chinese (the CLI keeps CONTRACTS.md's English `row N, column C: ...`).
+    assert "第 2 行，“unit”列：超出您的数据范围" in page
     job = Job.objects.get()
     assert district.post(f"/imports/jobs/{job.pk}/commit/").status_code == 404
     assert not Enterprise.objects.filter(uscc="91350200MA31E12PXF").exists()
+
+
+@pytest.mark.django_db
+def test_cell_and_file_errors_read_in_the_uploaders_language_with_the_files_own_name(district):
+    bad = ROW_A22.replace("9135021359498494XQ", "9135021359498494XR").replace(",100,", ",一百,")
+    response = district.post("/imports/upload/", {"kind": "enterprises", "file": csv(HEADER, bad)})
+    page = district.get(response.url).content.decode()
+    assert "第 2 行，“uscc”列：&#x27;9135021359498494XR&#x27;：校验码错误（GB 32100）" in page
+    assert "第 2 行，“employees”列：&#x27;一百&#x27; 不是整数" in page
+    # A file without the required columns names the columns by the template's Chinese headers,
+    # under the name the user uploaded (not the stored copy's).
+    response = district.post("/imports/upload/", {"kind": "enterprises", "file": csv("uscc,name", "x,y")})
+    page = district.get(response.url).content.decode()
+    assert "list.csv：第 1 行缺少列：所属单位、年度、职工总数" in page, page
+    district.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = district.post("/imports/upload/", {"kind": "enterprises", "file": csv(HEADER, bad)})
+    page = district.get(response.url).content.decode()
+    assert "row 2, column uscc: &#x27;9135021359498494XR&#x27;: the check character is wrong" in page
 
 
 @pytest.mark.django_db

@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 from django.db import transaction
 from django.utils import timezone
 
+from kechuang.messages import Msg, gettext_noop, localize
 from kechuang.tabular import Table, TableError, read_table
 
 __all__ = [
@@ -55,6 +56,20 @@ class RowError:
 
     def __str__(self) -> str:
         return f"row {self.row}, column {self.column}: {self.message}"
+
+    def localized(self) -> str:
+        """The same in the active language, for pages (the CLI prints `str`)."""
+        from django.utils.translation import gettext
+
+        return gettext("row {row}, column {column}: {message}").format(
+            row=self.row, column=self.column, message=localize(self.message)
+        )
+
+
+def message_of(exc: Exception):
+    """The exception's message, keeping a Msg's template for translation."""
+    first = exc.args[0] if exc.args else None
+    return first if isinstance(first, Msg) else str(exc)
 
 
 class ImportFailed(Exception):
@@ -126,7 +141,7 @@ class Importer:
         if scope.sees_all(CHANGE):
             return []
         return [
-            RowError(r.number, ctx.label("unit"), "outside your data scope")
+            RowError(r.number, ctx.label("unit"), Msg(gettext_noop("outside your data scope")))
             for r in rows
             if r.values.get("unit") is not None and r.values["unit"].pk not in scope.unit_ids
         ]
@@ -179,13 +194,13 @@ def _parse(importer: Importer, table: Table, ctx: Context, progress: Progress | 
             cell = raw.get(col.name, "")
             if cell == "":
                 if col.required:
-                    errors.append(RowError(number, ctx.label(col.name), "is empty"))
+                    errors.append(RowError(number, ctx.label(col.name), Msg(gettext_noop("is empty"))))
                 values[col.name] = None
                 continue
             try:
                 values[col.name] = col.parse(cell)
             except ValueError as exc:
-                errors.append(RowError(number, ctx.label(col.name), str(exc)))
+                errors.append(RowError(number, ctx.label(col.name), message_of(exc)))
                 values[col.name] = None
         rows.append(ParsedRow(number, values))
         if progress and n % step == 0:
@@ -214,9 +229,9 @@ def import_file(
     try:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         required = [c.name for c in importer.columns if not c.optional_column]
-        table = read_table(path, aliases=importer.aliases(), required=required)
+        table = read_table(path, aliases=importer.aliases(), required=required, name=display_name)
     except (TableError, OSError) as exc:
-        raise ImportFailed([str(exc)]) from exc
+        raise ImportFailed([message_of(exc)]) from exc
     ctx = Context(actor=actor, options=options, table=table)
     rows, errors = _parse(importer, table, ctx, progress)
     # Checks across rows run even when cells failed, so one pass reports every problem;

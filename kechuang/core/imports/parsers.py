@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
+from kechuang.messages import Msg, gettext_noop
 from rules.uscc import validate as uscc_validate
 
 __all__ = ["boolean", "code_uscc", "date", "decimal", "integer", "one_of", "period", "text"]
@@ -15,16 +16,24 @@ _TRUE = {"1", "true", "是", "yes", "y"}
 _FALSE = {"0", "false", "否", "no", "n", ""}
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
 USCC_REASONS = {
-    "LENGTH": "a unified social credit code has 18 characters",
-    "CHARSET": "the code has characters a unified social credit code cannot have (I, O, Z, S, V or symbols)",
-    "CHECK_DIGIT": "the check character is wrong (GB 32100)",
+    "LENGTH": gettext_noop("a unified social credit code has 18 characters"),
+    "CHARSET": gettext_noop(
+        "the code has characters a unified social credit code cannot have (I, O, Z, S, V or symbols)"
+    ),
+    "CHECK_DIGIT": gettext_noop("the check character is wrong (GB 32100)"),
 }
+
+
+def _below(value, minimum) -> Msg:
+    if minimum == 0:
+        return Msg(gettext_noop("{value} is negative"), value=value)
+    return Msg(gettext_noop("{value} is below {minimum}"), value=value, minimum=minimum)
 
 
 def text(max_length: int = 200):
     def parse(value: str) -> str:
         if len(value) > max_length:
-            raise ValueError(f"longer than {max_length} characters")
+            raise ValueError(Msg(gettext_noop("longer than {n} characters"), n=max_length))
         return value
 
     return parse
@@ -36,11 +45,11 @@ def decimal(*, minimum: Decimal | None = Decimal(0), places: int = 4):
         try:
             number = Decimal(cleaned)
         except InvalidOperation as exc:
-            raise ValueError(f"{value!r} is not a number") from exc
+            raise ValueError(Msg(gettext_noop("{value} is not a number"), value=repr(value))) from exc
         if not number.is_finite():
-            raise ValueError(f"{value!r} is not a number")
+            raise ValueError(Msg(gettext_noop("{value} is not a number"), value=repr(value)))
         if minimum is not None and number < minimum:
-            raise ValueError(f"{value} is negative" if minimum == 0 else f"{value} is below {minimum}")
+            raise ValueError(_below(value, minimum))
         return round(number, places)
 
     return parse
@@ -52,14 +61,14 @@ def integer(*, minimum: int | None = 0, maximum: int | None = None):
         try:
             number = Decimal(cleaned)
         except InvalidOperation as exc:
-            raise ValueError(f"{value!r} is not a whole number") from exc
+            raise ValueError(Msg(gettext_noop("{value} is not a whole number"), value=repr(value))) from exc
         if not number.is_finite() or number != number.to_integral_value():
-            raise ValueError(f"{value!r} is not a whole number")
+            raise ValueError(Msg(gettext_noop("{value} is not a whole number"), value=repr(value)))
         number = int(number)
         if minimum is not None and number < minimum:
-            raise ValueError(f"{value} is negative" if minimum == 0 else f"{value} is below {minimum}")
+            raise ValueError(_below(value, minimum))
         if maximum is not None and number > maximum:
-            raise ValueError(f"{value} is above {maximum}")
+            raise ValueError(Msg(gettext_noop("{value} is above {maximum}"), value=value, maximum=maximum))
         return number
 
     return parse
@@ -81,9 +90,9 @@ def date(*, not_future: bool = True):
             except ValueError:
                 continue
         if day is None:
-            raise ValueError(f"{value!r} is not a date (use YYYY-MM-DD)")
+            raise ValueError(Msg(gettext_noop("{value} is not a date (use YYYY-MM-DD)"), value=repr(value)))
         if not_future and day > dt.date.today():
-            raise ValueError(f"{value} is in the future")
+            raise ValueError(Msg(gettext_noop("{value} is in the future"), value=value))
         return day
 
     return parse
@@ -92,10 +101,10 @@ def date(*, not_future: bool = True):
 def period(value: str) -> tuple[int, int]:
     match = re.fullmatch(r"(\d{4})-(\d{1,2})", value)
     if not match:
-        raise ValueError(f"{value!r} is not a period YYYY-MM")
+        raise ValueError(Msg(gettext_noop("{value} is not a period YYYY-MM"), value=repr(value)))
     year, month = int(match.group(1)), int(match.group(2))
     if not 1 <= month <= 12:
-        raise ValueError(f"month {month} is out of range 1–12")
+        raise ValueError(Msg(gettext_noop("month {month} is out of range 1–12"), month=month))
     return year, month
 
 
@@ -105,7 +114,9 @@ def boolean(value: str) -> bool:
         return True
     if key in _FALSE:
         return False
-    raise ValueError(f"{value!r} is not yes/no (use 1/0, true/false or 是/否)")
+    raise ValueError(
+        Msg(gettext_noop("{value} is not yes/no (use 1/0, true/false or 是/否)"), value=repr(value))
+    )
 
 
 def one_of(choices, *, labels: dict[str, str] | None = None):
@@ -114,7 +125,13 @@ def one_of(choices, *, labels: dict[str, str] | None = None):
 
     def parse(value: str) -> str:
         if value not in allowed:
-            raise ValueError(f"{value!r} is not one of: {', '.join(sorted(set(allowed)))}")
+            raise ValueError(
+                Msg(
+                    gettext_noop("{value} is not one of: {choices}"),
+                    value=repr(value),
+                    choices=", ".join(sorted(set(allowed))),
+                )
+            )
         return allowed[value]
 
     return parse
@@ -124,5 +141,7 @@ def code_uscc(value: str) -> str:
     code = value.strip().upper()
     ok, reason = uscc_validate(code)
     if not ok:
-        raise ValueError(f"{value!r}: {USCC_REASONS[reason]}")
+        raise ValueError(
+            Msg(gettext_noop("{value}: {reason}"), value=repr(value), reason=Msg(USCC_REASONS[reason]))
+        )
     return code

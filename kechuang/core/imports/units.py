@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kechuang.messages import Msg, gettext_noop
+
 __all__ = ["unit_parser"]
 
 
@@ -14,7 +16,9 @@ def unit_parser():
     def parse(value: str):
         unit = units.get(value) or by_name.get(value)
         if unit is None:
-            raise ValueError(f"unknown unit {value!r} (use a code such as 520602)")
+            raise ValueError(
+                Msg(gettext_noop("unknown unit {value} (use a code such as 520602)"), value=repr(value))
+            )
         return unit
 
     return parse

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -22,6 +23,7 @@ from kechuang.core.jobs import job_start
 from kechuang.core.models import EventAction, ImportRun, Job, JobStatus
 from kechuang.core.roles import CHANGE
 from kechuang.core.scope import scope_of
+from kechuang.messages import localize
 
 MAX_UPLOAD = 50 * 1024 * 1024
 SUFFIXES = {".csv", ".xlsx"}
@@ -60,7 +62,11 @@ def _work(job: Job, progress) -> dict:
             origin=p.get("origin"),
         )
     except ImportFailed as exc:
-        return {"ok": False, "errors": [str(e) for e in exc.errors[:500]], "error_count": len(exc.errors)}
+        # In the language of the person who uploaded the file (the job may run in another thread
+        # or process, where no request activated it).
+        with translation.override(p.get("language") or settings.LANGUAGE_CODE):
+            errors = [localize(e) for e in exc.errors[:500]]
+        return {"ok": False, "errors": errors, "error_count": len(exc.errors)}
     finally:
         if not p["dry_run"]:
             Path(p["path"]).unlink(missing_ok=True)
@@ -130,6 +136,7 @@ def import_upload(request):
             "file_name": Path(upload.name).name[:200],
             "dry_run": True,
             "options": options,
+            "language": translation.get_language(),
         },
     )
     return redirect("import_job", job_id=job.pk)
