@@ -98,12 +98,25 @@ def _read_rows(path: Path, name: str) -> list[list[str]]:
         raise TableError(
             Msg(gettext_noop("{name}: the file is not a text table (it contains binary data)"), name=name)
         )
-    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text, newline=""))]
+    try:
+        return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text, newline=""))]
+    except csv.Error as exc:  # a cell over the csv module's field limit (128 KiB), a stray NUL
+        raise TableError(
+            Msg(gettext_noop("{name}: not a readable CSV table ({reason})"), name=name, reason=str(exc))
+        ) from exc
 
 
 def _read_xlsx(path: Path, name: str) -> list[list[str]]:
     from python_calamine import CalamineWorkbook
 
+    from kechuang.core.uploads import UploadRefused, check_workbook
+
+    # calamine allocates a sheet's whole span and inflates every part: a hostile workbook (a
+    # zip bomb, one cell at XFD1048576, a DTD) is refused before it reads a byte of cells.
+    try:
+        check_workbook(path, name)
+    except UploadRefused as exc:
+        raise TableError(str(exc)) from exc
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)

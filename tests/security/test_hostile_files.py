@@ -225,3 +225,37 @@ def test_csv_export_neutralises_and_quotes_per_rfc_4180(tmp_path):
     assert rows[0] == ["text", "number"]
     assert [r[0] for r in rows[1:]] == ["'" + v for v in DANGEROUS] + ['say "hi", then\nleave']
     assert {r[1] for r in rows[1:]} == {"7"}
+
+
+READ = (
+    "import sys\n"
+    "from kechuang.tabular import TableError, read_table\n"
+    "try:\n"
+    "    read_table(sys.argv[1], name='上报.xlsx')\n"
+    "    print('ACCEPTED')\n"
+    "except TableError as exc:\n"
+    "    print(exc)\n"
+)
+
+
+@pytest.mark.parametrize("case", ["one far cell", "billion laughs", "zip bomb"])
+def test_the_table_reader_runs_the_checks_before_calamine(case, tmp_path):
+    """Every import reads through kechuang.tabular: without the hook, calamine allocates the far
+    cell's whole span (the child dies of memory or takes far longer) instead of refusing."""
+    build, reason = HOSTILE_WORKBOOKS[case]
+    path = tmp_path / "upload.xlsx"
+    path.write_bytes(build())
+    done = subprocess.run(
+        [sys.executable, "-c", READ, str(path)], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("上报.xlsx: ") and re.search(reason, done.stdout), done.stdout
+
+
+def test_a_huge_csv_cell_is_a_clear_refusal_not_a_crash(tmp_path):
+    from kechuang.tabular import TableError, read_table
+
+    path = tmp_path / "big.csv"
+    path.write_text("uscc,name\n91350200776049653A," + "x" * 200_000 + "\n", encoding="utf-8")
+    with pytest.raises(TableError, match="big.csv: not a readable CSV table"):
+        read_table(path)
