@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -25,9 +26,12 @@ def upload(name: str, text: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
 
 
-def client_for(user) -> Client:
+def client_for(user, language: str | None = None) -> Client:
+    """Signed in; `language` "en" shows the import errors in the CLI's English form."""
     client = Client()
     client.force_login(user)
+    if language:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     return client
 
 
@@ -93,7 +97,7 @@ def test_web_import_of_actuals_by_a_district_for_its_own_unit(users):
 
 
 def test_web_import_outside_the_district_is_refused(users):
-    client = client_for(users["district"])
+    client = client_for(users["district"], "en")
     text = "unit,indicator,period,value\n520603,HT_OUTPUT,2023-06,25\n520600,GDP,2023-06,1\n"
     response = client.post("/imports/upload/", {"kind": "actuals", "file": upload("a.csv", text)})
     page = client.get(response.url).content.decode()
@@ -104,7 +108,7 @@ def test_web_import_outside_the_district_is_refused(users):
 
 def test_targets_are_the_bureaus(users):
     text = "unit,indicator,year,target,target_growth\n520602,HT_OUTPUT,2023,40,\n"
-    district = client_for(users["district"])
+    district = client_for(users["district"], "en")
     response = district.post("/imports/upload/", {"kind": "targets", "file": upload("t.csv", text)})
     assert "row 2, column unit: targets are set by the bureau" in district.get(response.url).content.decode()
     staff = client_for(users["staff"])
