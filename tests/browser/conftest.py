@@ -22,11 +22,6 @@ from tests.dispatch.test_dashboard import season  # noqa: F401
 # The project module's fixtures (a published call, experts, applications) for the expert's journey.
 from tests.projects.conftest import _uploads, guide, make_application, make_expert  # noqa: F401
 
-# Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from a
-# thread with a running loop unless told that this is deliberate. Only the tests' own set-up
-# code touches the ORM here, never concurrently with the server thread's requests.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -56,14 +51,27 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per module. Playwright's sync API keeps an event loop running in the test
+    thread, and Django refuses ORM calls from such a thread unless told it is deliberate: the
+    permission lasts exactly as long as the browser (only the tests' own set-up touches the ORM,
+    never concurrently with the server thread), so no other test nor a subprocess such as
+    `check --deploy` inherits it."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            chromium = p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 class ConsoleErrors(list):

@@ -79,9 +79,9 @@ def test_an_expert_sees_only_its_assignments_scores_one_and_declares_a_conflict(
     assert f"{total:g}" in page.locator("main table").inner_text().replace(".0", "")
 
     page.goto(f"{page.base}/projects/reviews/{conflicted.pk}/")
-    page.click("details summary")
-    page.fill("details textarea, details input[name=reason]", "申报单位为本人近三年合作单位。")
-    page.click("details button[type=submit]")
+    page.click("main details summary")
+    page.fill("main details textarea, main details input[name=reason]", "申报单位为本人近三年合作单位。")
+    page.click("main details button[type=submit]")
     page.wait_for_url("**/projects/reviews/")
     conflicted.refresh_from_db()
     assert conflicted.status == "withdrawn"
