@@ -82,14 +82,19 @@ class ConsoleErrors(list):
         page.on("pageerror", lambda exc: self.append(f"page error: {exc}"))
 
 
-@pytest.fixture
-def page(browser, live_server, request):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+def _open(browser, live_server, **context_options):
+    context = browser.new_context(locale="zh-CN", **context_options)
     context.set_default_timeout(15_000)
     pg = context.new_page()
     errors = ConsoleErrors()
     errors.attach(pg)
     pg.base = live_server.url
+    return context, pg, errors
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context, pg, errors = _open(browser, live_server, viewport={"width": 1280, "height": 900})
     yield pg
     context.close()
     assert not errors, f"the page logged errors: {errors}"
@@ -97,12 +102,7 @@ def page(browser, live_server, request):
 
 @pytest.fixture
 def phone_page(browser, live_server):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
-    context.set_default_timeout(15_000)
-    pg = context.new_page()
-    errors = ConsoleErrors()
-    errors.attach(pg)
-    pg.base = live_server.url
+    context, pg, errors = _open(browser, live_server, viewport={"width": 390, "height": 844}, is_mobile=True)
     yield pg
     context.close()
     assert not errors, f"the page logged errors: {errors}"
