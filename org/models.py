@@ -97,6 +97,14 @@ class User(AbstractUser):
     section = models.ForeignKey(
         Section, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("bureau section")
     )
+    # 等保 access control: an account given for a period (a temporary helper, an expert panel)
+    # is disabled by `kechuang accounts-expire` the day after this date (security.md item 27).
+    expires_on = models.DateField(
+        _("account expires on"),
+        null=True,
+        blank=True,
+        help_text=_("The last day this account may sign in; empty = no end date."),
+    )
 
     # The bureau reads every account; a district reads its own unit's accounts.
     scope = ScopeSpec(unit="grants__unit", distinct=True)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.scope import ScopedQuerySet
 
-__all__ = ["BaseModel", "Event", "EventAction", "SiteFlag"]
+__all__ = ["AuditAnchor", "BaseModel", "Event", "EventAction", "SiteFlag"]
 
 
 class BaseModel(models.Model):
@@ -62,6 +62,12 @@ class EventAction(models.TextChoices):
     TOKEN_CREATED = "token_created", _("API token created")
     DEMO_LOADED = "demo_loaded", _("Demo data loaded")
     WORKFLOW = "workflow", _("Workflow step")
+    OTP_ENROLLED = "otp_enrolled", _("Second factor enrolled")
+    OTP_RESET = "otp_reset", _("Second factor reset")
+    OTP_FAILED = "otp_failed", _("Wrong second-factor code")
+    ACCOUNT_EXPIRED = "account_expired", _("Account expired")
+    AUDIT_PURGE = "audit_purge", _("Audit rows purged")
+    BACKUP_DRILL = "backup_drill", _("Restore drill")
 
 
 class AppendOnlyError(Exception):
@@ -120,7 +126,7 @@ def _chain(events: list[Event], using: str) -> None:
     that holds the chain lock)."""
     _lock_chain(connections[using])
     head = Event.objects.using(using).order_by("-id").values_list("hash", flat=True).first()
-    prev = head or GENESIS
+    prev = head or chain_anchor_hash(using)
     for event in events:
         if event.at is None:
             event.at = timezone.now()
@@ -207,16 +213,53 @@ class Event(models.Model):
         raise AppendOnlyError("audit events are append-only")
 
 
+def chain_anchor_hash(using: str = "default") -> str:
+    """The hash the oldest kept event links to: GENESIS, or the last purge's anchor."""
+    anchor = AuditAnchor.objects.using(using).order_by("-last_id").values_list("hash", flat=True).first()
+    return anchor or GENESIS
+
+
 def verify_chain(using: str = "default"):
     """Walk the events in order; yield (event id, problem) for each row whose hash or link does
-    not hold. An altered, inserted or removed row breaks the chain at that point."""
-    prev = GENESIS
+    not hold. An altered, inserted or removed row breaks the chain at that point. After a purge
+    the chain starts at the newest anchor, which an AUDIT_PURGE event further on must name (an
+    anchor slipped in by hand to hide removed rows is reported as "anchor")."""
+    anchor = AuditAnchor.objects.using(using).order_by("-last_id").first()
+    prev = anchor.hash if anchor else GENESIS
     for event in Event.objects.using(using).order_by("id").iterator(chunk_size=2000):
         if event.prev_hash != prev:
             yield event.pk, "link"
         elif event.hash != event_digest(event, prev):
             yield event.pk, "content"
         prev = event.hash
+    if anchor is not None:
+        named = Event.objects.using(using).filter(
+            action=EventAction.AUDIT_PURGE, id__gt=anchor.last_id, data__anchor=anchor.hash
+        )
+        if not named.exists():
+            yield anchor.last_id, "anchor"
+
+
+class AuditAnchor(models.Model):
+    """Where the audit chain starts after a purge (security.md item 8: kept >= 180 days, then
+    purged deliberately). `hash` is the hash of the last purged event: the first remaining event
+    links to it, so `kechuang audit-verify` still proves nothing after it was altered or removed.
+    Each anchor is named by an AUDIT_PURGE event in the chain (verify_chain checks that)."""
+
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    before = models.DateTimeField(_("purged before"))
+    last_id = models.BigIntegerField(_("last purged event"))
+    hash = models.CharField(_("hash"), max_length=64)
+    count = models.PositiveIntegerField(_("rows purged"))
+    actor_name = models.CharField(_("by"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-last_id"]
+        verbose_name = _("audit chain anchor")
+        verbose_name_plural = _("audit chain anchors")
+
+    def __str__(self) -> str:
+        return f"{self.last_id} {self.hash[:16]}"
 
 
 class SiteFlag(models.Model):
