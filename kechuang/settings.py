@@ -244,6 +244,14 @@ if KECHUANG_JOBS_BACKEND not in ("database", "thread"):
     raise ConfigError("KECHUANG_JOBS_BACKEND must be 'database' or 'thread'")
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# security.md item 30, two switches, off by default (kechuang/core/crypto.py). KECHUANG_FIELD_KEY
+# (hex, 16 or 32 bytes): ID and phone numbers SM4-encrypted at rest; convert stored rows with
+# `kechuang pii-encrypt` (and `--decrypt` before removing the key). KECHUANG_SNAPSHOT_KEY (hex,
+# >= 16 bytes): approved document snapshots carry an HMAC-SM3, checked on use and by
+# `kechuang snapshots-verify`. Keep both keys out of the database and its backups.
+KECHUANG_FIELD_KEY = env_str("KECHUANG_FIELD_KEY") or ""
+KECHUANG_SNAPSHOT_KEY = env_str("KECHUANG_SNAPSHOT_KEY") or ""
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
