@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "kechuang.core",
     *KECHUANG_DOMAIN_APPS,
 ]
@@ -100,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kechuang.core.middleware.SessionLifetimeMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "kechuang.core.otp.SecondFactorMiddleware",
     "kechuang.core.passwords.PasswordPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -158,6 +162,20 @@ AUTH_PASSWORD_VALIDATORS = [
 # debug on, so the demo's accounts work as printed. Any password expires after N days (0 = never).
 PASSWORD_CHANGE_INITIAL = env_bool("KECHUANG_PASSWORD_CHANGE_INITIAL", not DEBUG)
 PASSWORD_EXPIRY_DAYS = int(env_str("KECHUANG_PASSWORD_EXPIRY_DAYS", "90") or 0)
+
+# Second factor (security.md item 30, 等保 level 3, off by default): with it on, bureau admins and
+# staff enrol a TOTP app and give a code after the password (kechuang/core/otp.py).
+OTP_REQUIRED = env_bool("KECHUANG_OTP_REQUIRED", False)
+OTP_TOTP_ISSUER = "kechuang"
+# Accounts (security.md item 27): `kechuang accounts-expire` disables an account after its
+# expiry date and, when this is > 0, one not signed in to for this many days (0 = off).
+ACCOUNT_INACTIVE_DAYS = int(env_str("KECHUANG_ACCOUNT_INACTIVE_DAYS", "0") or 0)
+# Audit events are kept this long at least; 网络安全法 §21 sets the floor at 180 days.
+AUDIT_RETENTION_DAYS = int(env_str("KECHUANG_AUDIT_RETENTION_DAYS", "180") or 0)
+if AUDIT_RETENTION_DAYS < 180:
+    raise ConfigError("KECHUANG_AUDIT_RETENTION_DAYS must be at least 180 (网络安全法 §21)")
+# `kechuang check` warns in production when the last restore drill is older than this (item 26).
+BACKUP_DRILL_MAX_AGE_DAYS = 35
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]  # native names, never translated
