@@ -42,7 +42,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -175,7 +175,22 @@ class Figure:
     warnings: list[str]
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Shallow, not dataclasses.asdict: asdict deep-copies every value, which was a quarter
+        # of the dispatch dashboard's figure computation (bench/pagecases.py). The fields are
+        # numbers, strings and a list of strings; the list is copied.
+        return {
+            "unit": self.unit,
+            "indicator": self.indicator,
+            "target": self.target,
+            "actual": self.actual,
+            "completion": self.completion,
+            "time_progress": self.time_progress,
+            "yoy": self.yoy,
+            "growth_drop": self.growth_drop,
+            "rank": self.rank,
+            "forecast": self.forecast,
+            "warnings": list(self.warnings),
+        }
 
 
 def exact_key(x: float, scale: float) -> int:
