@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dispatch.models.followup import ItemAssignment, ItemStatus
 from kechuang.core.models import BaseModel
-from kechuang.core.scope import ScopeSpec
+from kechuang.core.scope import ScopedQuerySet, ScopeSpec
 from org.models import Unit
 from plan.models import Indicator
 
@@ -36,6 +36,34 @@ class ReportStatus(models.TextChoices):
 OPEN_STATUSES = (ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.RETURNED)
 
 
+class _LockedQuerySet(ScopedQuerySet):
+    """Bulk paths refuse an accepted report too (security.md item 5: `QuerySet.update()` and
+    `delete()` skip `Model.save`/`delete`). `accepted` names the rows of the set that are locked.
+    On PostgreSQL a trigger (migration 0004) also refuses raw SQL."""
+
+    accepted = Q(status=ReportStatus.ACCEPTED)
+
+    def _refuse_locked(self) -> None:
+        if self.filter(self.accepted).exists():
+            raise LockedReportError("an accepted report cannot change; start a correction")
+
+    def update(self, **kwargs):
+        self._refuse_locked()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._refuse_locked()
+        return super().delete()
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        self.filter(pk__in=[o.pk for o in objs])._refuse_locked()
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+
+class _LockedPartQuerySet(_LockedQuerySet):
+    accepted = Q(report__status=ReportStatus.ACCEPTED)
+
+
 class MonthlyReport(BaseModel):
     """One revision of a unit's report for one month. Revision 1 is the report; a later revision
     corrects the accepted one before it (`corrects`) and says why (`reason`). At most one revision
@@ -50,6 +78,8 @@ class MonthlyReport(BaseModel):
         _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
     )
     revision = models.PositiveSmallIntegerField(_("revision"), default=1)
+    objects = _LockedQuerySet.as_manager()
+
     corrects = models.ForeignKey(
         "self",
         null=True,
@@ -163,6 +193,8 @@ def _local_date(value: dt.datetime) -> dt.date:
 
 class _ReportPart(BaseModel):
     """A row belonging to a report: locked with it once it is accepted."""
+
+    objects = _LockedPartQuerySet.as_manager()
 
     class Meta:
         abstract = True
