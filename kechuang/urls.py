@@ -48,3 +48,4 @@ def server_error(request):
 
 
 handler500 = server_error
+handler400 = "kechuang.core.errors.bad_request"
