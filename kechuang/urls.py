@@ -8,6 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from kechuang.api import api
+from kechuang.core import otp_views
 from kechuang.core import views as core_views
 
 urlpatterns = [
@@ -16,6 +17,10 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", core_views.PasswordChange.as_view(), name="password_change"),
+    path("accounts/otp/enrol/", otp_views.otp_enrol, name="otp_enrol"),
+    path("accounts/otp/verify/", otp_views.otp_verify, name="otp_verify"),
+    # Not under accounts/otp/: the second-factor gate must cover it.
+    path("accounts/second-factor/reset/", otp_views.otp_reset, name="otp_reset"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("audit/", core_views.audit_search, name="audit"),
     path("imports/", include("kechuang.core.imports.urls")),
