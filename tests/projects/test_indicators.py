@@ -130,3 +130,22 @@ def test_park_projects_count_provincial_and_city_projects(units):
     assert m[("520600", 12)] == direct == 3
     assert m[("520624", 7)] == 1 and m[("520624", 8)] == 2 and m[("520603", 9)] == 1
     assert park.rows(2023, 8, "520624").count() == 2 and len(list(park.rows(2023, 12))) == 3
+
+
+@pytest.mark.django_db
+def test_a_city_counter_reads_its_registry_once_per_year(units, django_assert_num_queries):
+    """The dispatch dashboard reads every counter for three years; a city counter's monthly()
+    ran its grouped query twice (15 of the dashboard's 62 queries, bench/pagecases.py)."""
+    from projects.indicators import CityCounter
+
+    _list(units, "520600", dt.date(2023, 3, 15))
+    _list(units, "520602", dt.date(2023, 5, 2))
+    _list(units, "520602-GX", dt.date(2023, 5, 9))
+    parts = [p for c in counters().values() for p in getattr(c, "parts", (c,))]  # union counters' too
+    city = [p for p in parts if isinstance(p, CityCounter)]
+    assert len(city) == 5
+    for counter in city:
+        with django_assert_num_queries(1):
+            counter.monthly(2023)
+    m = counters()["CHALLENGE_LISTS"].monthly(2023)
+    assert m[("520600", 5)] == 2 and m[("520602", 5)] == 1 and m[("520602-GX", 5)] == 1
