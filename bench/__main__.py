@@ -248,7 +248,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="kechuang benchmark suite")
     parser.add_argument("--quick", action="store_true", help="CI sizes (under two minutes)")
     parser.add_argument(
-        "--only", default="", help="comma-separated: rules,dispatch,assignment,import,lists,export"
+        "--only", default="", help="comma-separated: rules,dispatch,assignment,import,lists,export,pages,http"
     )
     parser.add_argument("--pg", default=os.environ.get("KECHUANG_BENCH_PG", ""), help="PostgreSQL URL")
     parser.add_argument("--sqlite", default="", help="SQLite file (default var/bench/bench-<mode>.sqlite3)")
@@ -313,6 +313,12 @@ def main() -> None:
             write_report(rows, meta())
     if want("export"):
         out = _django("export", databases[0][1], lists_size=size["lists"])
+        rows += out["rows"]
+        notes += out["notes"]
+    if want("pages") or want("http"):  # dashboard and report pages; gunicorn (PostgreSQL only)
+        from bench.pagecases import runner_rows
+
+        out = runner_rows(databases, args.quick, want)
         rows += out["rows"]
         notes += out["notes"]
     write_report(rows, meta())
