@@ -8,4 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from django.core import checks
+
         from kechuang.core import signals  # noqa: F401  (login/logout audit receivers)
+        from kechuang.core.drill import drill_check
+
+        checks.register(drill_check)
