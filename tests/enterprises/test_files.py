@@ -164,3 +164,41 @@ def test_list_filters(users, enterprises):
     )
     body = login(users["staff"]).get("/enterprises/?status=hte").content.decode()
     assert "万山测试企业" in body and "碧江测试企业" not in body
+
+
+@pytest.mark.django_db
+def test_list_rows_and_queries_do_not_grow_with_the_rows(users, enterprises, units):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from enterprises.models import Enterprise
+
+    client = login(users["staff"])
+
+    def own_queries(url):
+        client.get(url)  # the session, the language and the scope settle on the first request
+        with CaptureQueriesContext(connection) as ctx:
+            body = client.get(url).content.decode()
+        tables = ('"enterprises_enterprise"', '"org_unit"')
+        return [q["sql"] for q in ctx.captured_queries if any(t in q["sql"] for t in tables)], body
+
+    few, body = own_queries("/enterprises/")
+    bijiang = enterprises["bijiang"]
+    row = next(tr for tr in body.split("<tr>") if "碧江测试企业" in tr)
+    assert row.startswith(f'<td><a href="/enterprises/{bijiang.pk}/">碧江测试企业</a></td>')
+    assert "<td><code>91350200776049653A</code></td><td>碧江区</td><td>—</td>" in row
+    Enterprise.objects.filter(pk=bijiang.pk).update(ht_domain="新材料")
+    Enterprise.objects.bulk_create(
+        Enterprise(uscc=f"91520602MA{i:08d}", name=f"碧江测试企业{i:02d}", unit=units["520602"])
+        for i in range(60)
+    )
+    many, body = own_queries("/enterprises/")
+    assert "<td>碧江区</td><td>新材料</td>" in next(tr for tr in body.split("<tr>") if "碧江测试企业" in tr)
+    # The units in order (1), the page unit by unit up to a full page (one query per unit), the
+    # capped count and the filter's units: with 2 enterprises every unit's part is read; with 62
+    # the page is full within 碧江区's part, so the units after it are not read.
+    in_order = [u.code for u in sorted(units.values(), key=lambda u: (u.order, u.pk))]
+    assert len(few) == 1 + len(in_order) + 2, few
+    assert len(many) == 1 + in_order.index("520602") + 1 + 2 < len(few), many
+    filtered, _body = own_queries("/enterprises/?unit=520603&ht_domain=新材料")
+    assert len(filtered) == 4  # the one unit, its part, the count, the filter's units
