@@ -261,3 +261,77 @@ def test_nav_entries(users):
     body = client_for(users["district"]).get("/").content.decode()
     assert 'href="/contracts/"' in body and 'href="/achievements/"' in body
     assert 'href="/contracts/"' not in client_for(users["expert"]).get("/").content.decode()
+
+
+def _view_queries(captured) -> list[str]:
+    """The list's own queries: those reading contracts, targets or units (the session, the
+    user, the scope's grants and the savepoints are the middleware's and every page's)."""
+    tables = ('"transfer_techcontract"', '"plan_target"', '"org_unit"')
+    return [q["sql"] for q in captured if any(t in q["sql"] for t in tables)]
+
+
+@pytest.mark.django_db
+def test_list_queries_do_not_grow_with_the_rows(users, make_contract):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(users["staff"])
+
+    def queries(url):
+        client.get(url)  # the session, the language and the scope settle on the first request
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries), _view_queries(ctx.captured_queries)
+
+    make_contract("520602", "10")
+    make_contract("520603", "20", status=ContractStatus.SIGNED_UNREGISTERED)
+    few_total, few = queries("/contracts/")
+    for i in range(60):
+        make_contract("520602", "1", dt.date(2023, 1, 1) + dt.timedelta(days=i), sub_kind="")
+    many_total, many = queries("/contracts/")
+    # Unfiltered, 62 contracts: the registered part fills the page (1), the latest registration
+    # (2), the capped count (3), the follow-up count (4), the totals (5, under the cap), the
+    # year's capped count (6) and sums by unit (7), the targets (8), the duplicate groups (9, a
+    # small registry), the units of the filter (10). With two contracts the page also reads the
+    # second part: 11.
+    assert (len(few), len(many)) == (11, 10), many
+    assert many_total == few_total - 1
+    # Filtered by year: no latest registration, but the registry's size for the duplicates is a
+    # capped count of its own: 10 again (61 registered in 碧江区 in 2023 fill the first part).
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/contracts/?year=2023&unit=520602")
+    assert len(_view_queries(ctx.captured_queries)) == 10
+
+
+@pytest.mark.django_db
+def test_list_rows_show_the_contract(users, make_contract):
+    c = make_contract("520602", "1234.5000", sub_kind="可行性论证", type="技术咨询", seller_name="甲卖方")
+    make_contract("520602", "60", status=ContractStatus.SIGNED_UNREGISTERED, seller_name="乙卖方")
+    body = client_for(users["staff"]).get("/contracts/").content.decode()
+    row = body[body.index(f'href="/contracts/{c.pk}/"') :].split("</tr>")[0]
+    assert f">{c.registration_no}</a>" in row and "<td>甲卖方</td>" in row
+    assert "技术咨询 · 可行性论证" in row and '<td class="num">1234.5</td>' in row
+    assert "<td>2022-12-01</td><td>2023-05-10</td><td>碧江区</td>" in row and "已登记" in row
+    other = next(tr for tr in body.split("<tr>") if "乙卖方" in tr)
+    assert "（无编号）" in other and "<td>—</td>" in other and 'class="tag warn"' in other
+
+
+@pytest.mark.django_db
+def test_export_link_keeps_the_filters(users, registry):
+    body = client_for(users["staff"]).get("/contracts/?year=2023&unit=520602").content.decode()
+    assert 'href="/contracts/export.xlsx?unit=520602&amp;year=2023"' in body
+
+
+@pytest.mark.django_db
+def test_year_summary_past_the_cap_is_computed_on_request(users, registry, monkeypatch):
+    monkeypatch.setattr("transfer.views.contracts.SUMMARY_CAP", 2)
+    client = client_for(users["staff"])
+    page = client.get("/contracts/?year=2023")
+    # Three registrations in 2023 (碧江区 two, 万山区 one) are past a cap of two.
+    assert page.context["summary"]["rows"] == [] and page.context["summary"]["over"] == 2
+    assert 'href="?year=2023&amp;summary=all"' in page.content.decode()
+    summary = client.get("/contracts/?year=2023&summary=all").context["summary"]
+    assert [(r["unit__code"], r["n"], r["yi"]) for r in summary["rows"]] == [
+        ("520602", 2, Decimal("0.2")),
+        ("520603", 1, Decimal("0.12")),
+    ]
