@@ -20,6 +20,7 @@ import json
 import os
 import platform
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -36,13 +37,19 @@ SIZES = {
 }
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _run(args: list[str], env: dict | None = None, timeout: int = 3600) -> str:
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _children_cpu()
     proc = subprocess.run(
         args, cwd=ROOT, env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=timeout
     )
-    took = time.perf_counter() - started
-    print(f"  {' '.join(a if len(a) < 60 else a[:57] + '...' for a in args[1:])}: {took:.0f} s", flush=True)
+    took, cpu = time.perf_counter() - started, _children_cpu() - cpu
+    shown = " ".join(a if len(a) < 60 else a[:57] + "..." for a in args[1:])
+    print(f"  {shown}: {took:.0f} s (CPU {cpu:.0f} s)", flush=True)
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed:\n{proc.stderr[-3000:]}")
     return proc.stdout
@@ -255,6 +262,10 @@ def main() -> None:
     args = parser.parse_args()
     mode = "quick" if args.quick else "full"
     only = {c for c in args.only.split(",") if c}
+    # The case processes share compiled bytecode under var/bench/: with PYTHONDONTWRITEBYTECODE
+    # set (as in this environment) each of them compiled the project and Django again.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ.setdefault("PYTHONPYCACHEPREFIX", str(ROOT / "var" / "bench" / "pycache"))
 
     def want(case: str) -> bool:
         return not only or case in only
