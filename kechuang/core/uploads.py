@@ -15,6 +15,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 __all__ = ["Limits", "UploadRefused", "check_workbook"]
 
 
@@ -32,17 +34,55 @@ class Limits:
 
 
 DEFAULT = Limits()
-_CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
-_ROW_REF = re.compile(rb'<row\b[^>]*?\br="([0-9]{1,7})"')
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.I)
 _CHUNK = 1 << 20
 
 
-def _column_number(letters: bytes) -> int:
-    n = 0
-    for c in letters:
-        n = n * 26 + (c - 64)
-    return n
+_SPACE = np.zeros(256, dtype=bool)
+_SPACE[list(b" \t\r\n")] = True
+_UPPER = np.zeros(256, dtype=bool)
+_UPPER[ord("A") : ord("Z") + 1] = True
+_DIGIT = np.zeros(256, dtype=bool)
+_DIGIT[ord("0") : ord("9") + 1] = True
+
+
+def _span(data: bytes) -> tuple[int, int]:
+    """(largest row, largest column) over the part's ` r="…"` attributes: a cell reference (1–3
+    capitals, 1–7 digits) gives both, digits alone (a <row>) give a row. Vectorised over the
+    bytes: a regular expression costs about 2 µs a cell, as long as calamine's whole read.
+    Counting `r` on any element, not only <c> and <row>, can only refuse more."""
+    buf = np.frombuffer(data, dtype=np.uint8)
+    if len(buf) < 6:
+        return 0, 0
+    # Every '=' (a few per cell), then the sparse checks around it: `r` before, a space before
+    # that, a quote after.
+    eq = np.flatnonzero(buf[2:-3] == ord("=")) + 2
+    eq = eq[(buf[eq - 1] == ord("r")) & (buf[eq + 1] == ord('"'))]
+    starts = eq[_SPACE[buf[eq - 2]]] + 2  # the first byte inside the quotes
+    if not len(starts):
+        return 0, 0
+    padded = np.concatenate([buf, np.zeros(11, dtype=np.uint8)])  # room for 3 + 7 + 1 bytes
+    n = len(starts)
+    column = np.zeros(n, dtype=np.int64)
+    letters = np.zeros(n, dtype=np.int64)
+    going = np.ones(n, dtype=bool)
+    for j in range(3):  # 1–3 capitals
+        byte = padded[starts + j]
+        going &= _UPPER[byte]
+        column = np.where(going, column * 26 + byte - 64, column)
+        letters += going
+    first_digit = starts + letters
+    row = np.zeros(n, dtype=np.int64)
+    digits = np.zeros(n, dtype=np.int64)
+    going = np.ones(n, dtype=bool)
+    for k in range(7):  # 1–7 digits
+        byte = padded[first_digit + k]
+        going &= _DIGIT[byte]
+        row = np.where(going, row * 10 + byte - 48, row)
+        digits += going
+    closed = padded[first_digit + digits] == ord('"')
+    valid = closed & (digits > 0)
+    return int(row[valid].max(initial=0)), int(column[valid & (letters > 0)].max(initial=0))
 
 
 def _scan(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, name: str, budget: list[int]) -> None:
@@ -59,15 +99,11 @@ def _scan(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, name: str,
                     f"{name}: the workbook unpacks to more than {limits.total_inflated // (1024 * 1024)} MB"
                 )
             data = tail + chunk
-            if _DTD.search(data):
+            if b"<!" in data and _DTD.search(data):  # the plain search is 20× the regex's speed
                 raise UploadRefused(f"{name}: the workbook contains a DTD (XML entities); it is refused")
             if is_sheet:
-                rows = _ROW_REF.findall(data)
-                if rows:
-                    max_row = max(max_row, *map(int, rows))
-                for letters, row in _CELL_REF.findall(data):
-                    max_col = max(max_col, _column_number(letters))
-                    max_row = max(max_row, int(row))
+                row, col = _span(data)
+                max_row, max_col = max(max_row, row), max(max_col, col)
                 if max_row > limits.rows:
                     raise UploadRefused(
                         f"{name}: the sheet reaches row {max_row}; an import takes at most {limits.rows} rows"
