@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from itertools import count
+
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from enterprises import importers_engagement  # noqa: F401 (registers the tech_demands importer)
@@ -24,6 +28,25 @@ FIGURES = [
     "ip_class2",
 ]
 _CHUNK = 900  # below SQLite's bound-variable limit
+
+
+def _existing_years(codes: list[str]) -> set[tuple[str, int]]:
+    """(code, year) pairs already on file for these codes. Through the cursor: the ORM prepares
+    each of the 100,000 values of an `__in` filter one by one, which took longer than the query."""
+    qn = connection.ops.quote_name
+    enterprise, year = qn(Enterprise._meta.db_table), qn(EnterpriseYear._meta.db_table)
+    found: set[tuple[str, int]] = set()
+    with connection.cursor() as cursor:
+        for i in range(0, len(codes), _CHUNK):
+            chunk = codes[i : i + _CHUNK]
+            marks = ", ".join(["%s"] * len(chunk))
+            sql = (
+                f"SELECT e.uscc, y.year FROM {year} y JOIN {enterprise} e ON e.id = y.enterprise_id "  # noqa: S608 - table names from the models, values bound
+                f"WHERE e.uscc IN ({marks})"
+            )
+            cursor.execute(sql, chunk)
+            found.update(cursor.fetchall())
+    return found
 
 
 @register
@@ -67,47 +90,75 @@ class EnterpriseImporter(Importer):
         ]
 
     def check(self, rows, ctx) -> list[RowError]:
-        errors: list[RowError] = []
+        # Column by column (100,000 rows in a fraction of the row-by-row time); problems are
+        # reported per row in the order: staff, founding date, code and year, name, unit.
         update = bool(ctx.options.get("update"))
-        first: dict[str, object] = {}
-        seen_years: dict[tuple[str, int], int] = {}
-        for r in rows:
-            v = r.values
-            if v["st_staff"] is not None and v["employees"] is not None and v["st_staff"] > v["employees"]:
-                errors.append(RowError(r.number, ctx.label("st_staff"), "more S&T staff than employees"))
-            if v["founded"] is not None and v["year"] is not None and v["founded"].year > v["year"]:
-                errors.append(
-                    RowError(r.number, ctx.label("founded"), f"founded after the data year {v['year']}")
-                )
-            if v["uscc"] is None:
-                continue
-            key = (v["uscc"], v["year"])
-            if key in seen_years:
-                errors.append(
-                    RowError(r.number, ctx.label("uscc"), f"the same code and year as row {seen_years[key]}")
-                )
-            seen_years.setdefault(key, r.number)
-            earlier = first.setdefault(v["uscc"], r)
-            if earlier is not r:
-                for col in ("name", "unit"):
-                    if v[col] != earlier.values[col]:
-                        errors.append(
-                            RowError(
-                                r.number,
-                                ctx.label(col),
-                                f"differs from row {earlier.number} for the same code",
+        if not rows:
+            return []
+        # The engine's columns; built here when check() is called on rows alone.
+        col = ctx.values or {c: [r.values[c] for r in rows] for c in rows[0].values}
+        numbers = [r.number for r in rows]
+        uscc, year = col["uscc"], col["year"]
+        found: list[tuple[int, int, RowError]] = []
+        staff_label, founded_label = ctx.label("st_staff"), ctx.label("founded")
+        found += [
+            (i, 0, RowError(numbers[i], staff_label, "more S&T staff than employees"))
+            for i, st, emp in zip(count(), col["st_staff"], col["employees"])
+            if st is not None and emp is not None and st > emp
+        ]
+        found += [
+            (i, 1, RowError(numbers[i], founded_label, f"founded after the data year {y}"))
+            for i, day, y in zip(count(), col["founded"], year)
+            if day is not None and y is not None and day.year > y
+        ]
+        keys = list(zip(uscc, year, strict=True))
+        repeated_keys = {k for k, n in Counter(keys).items() if n > 1 and k[0] is not None}
+        if repeated_keys:
+            seen: dict[tuple, int] = {}
+            for i, key in enumerate(keys):
+                if key in repeated_keys:
+                    if key in seen:
+                        found.append(
+                            (
+                                i,
+                                2,
+                                RowError(
+                                    numbers[i],
+                                    ctx.label("uscc"),
+                                    f"the same code and year as row {seen[key]}",
+                                ),
                             )
                         )
-        if errors or update or any(None in (r.values["uscc"], r.values["year"]) for r in rows):
+                    seen.setdefault(key, numbers[i])
+        repeated_codes = {c for c, n in Counter(uscc).items() if n > 1 and c is not None}
+        if repeated_codes:
+            first: dict[str, int] = {}
+            for i, code in enumerate(uscc):
+                if code not in repeated_codes:
+                    continue
+                j = first.setdefault(code, i)
+                if j == i:
+                    continue
+                for order, name in ((3, "name"), (4, "unit")):
+                    if col[name][i] != col[name][j]:
+                        found.append(
+                            (
+                                i,
+                                order,
+                                RowError(
+                                    numbers[i],
+                                    ctx.label(name),
+                                    f"differs from row {numbers[j]} for the same code",
+                                ),
+                            )
+                        )
+        found.sort(key=lambda item: (item[0], item[1]))
+        errors = [error for _, _, error in found]
+        if errors or update or None in uscc or None in year:
             return errors
-        existing = set()
-        codes = list(first)
-        for i in range(0, len(codes), _CHUNK):
-            existing.update(
-                EnterpriseYear.objects.filter(enterprise__uscc__in=codes[i : i + _CHUNK]).values_list(
-                    "enterprise__uscc", "year"
-                )
-            )
+        existing = _existing_years(list(dict.fromkeys(uscc)))
+        if not existing:
+            return errors
         for r in rows:
             if (r.values["uscc"], r.values["year"]) in existing:
                 errors.append(

@@ -4,6 +4,10 @@ One reader for every command and import (CONTRACTS.md: English column names or t
 labels). Rows come back as dicts of stripped strings keyed by the canonical English column name,
 each with its spreadsheet row number (the header is row 1), so every error can name row and
 column. Writing neutralises spreadsheet formulas (security.md: CSV/XLSX injection).
+
+The table keeps its cells column by column as read (`Table.cells`: text from a CSV, calamine's
+own values from a .xlsx), so the import engine parses a whole column at once; `Table.rows`, the
+row-by-row text form, is built only when someone asks for it.
 """
 
 from __future__ import annotations
@@ -11,16 +15,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+
+import numpy as np
 
 from kechuang.messages import Msg, gettext_noop
 
-__all__ = ["Table", "TableError", "neutralise", "read_table", "write_table"]
+__all__ = ["Table", "TableError", "cell_text", "is_blank", "neutralise", "read_table", "write_table"]
 
 MAX_BYTES = 200 * 1024 * 1024
-_ENCODINGS = ("utf-8-sig", "gb18030")
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -31,11 +38,34 @@ class TableError(Exception):
 @dataclass
 class Table:
     columns: list[str]  # canonical names, in file order (unknown headers kept as written)
-    rows: list[tuple[int, dict[str, str]]]  # (row number in the file, values)
     labels: dict[str, str]  # canonical name -> header as written in the file
+    numbers: list[int] = field(default_factory=list)  # each data row's number in the file
+    # column -> its cells in row order, as read: stripped text from a CSV; from a .xlsx what
+    # calamine gives (str not yet stripped, float, date, datetime, bool, None). `cell_text` turns
+    # any of them into the text form.
+    cells: dict[str, Sequence] = field(default_factory=dict)
+
+    def text(self, column: str) -> list[str]:
+        """The column's cells as stripped text ("" for an empty cell or a column not in the file)."""
+        cells = self.cells.get(column)
+        if cells is None:
+            return [""] * len(self.numbers)
+        return list(map(cell_text, cells))
+
+    @cached_property
+    def rows(self) -> list[tuple[int, dict[str, str]]]:
+        """(row number in the file, {column: text}) per data row."""
+        texts = [self.text(c) for c in self.columns]
+        return [
+            (number, dict(zip(self.columns, values, strict=True)))
+            for number, values in zip(
+                self.numbers, zip(*texts, strict=True) if texts else [()] * len(self.numbers), strict=True
+            )
+        ]
 
 
-def _cell_text(value) -> str:
+def cell_text(value) -> str:
+    """A cell as the stripped text a person would read in it."""
     if type(value) is str:  # the common case first: most cells are text
         return value.strip()
     if value is None:
@@ -49,6 +79,14 @@ def _cell_text(value) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value).strip()
+
+
+def is_blank(value) -> bool:
+    """True for a cell whose text is empty (cell_text(value) == "")."""
+    return value is None or (type(value) is str and not value.strip())
+
+
+_ENCODINGS = ("utf-8-sig", "gb18030")
 
 
 def _decode(raw: bytes, name: str) -> str:
@@ -65,7 +103,7 @@ def _decode(raw: bytes, name: str) -> str:
     )
 
 
-def _read_rows(path: Path, name: str) -> list[list[str]]:
+def _read_rows(path: Path, name: str) -> list[list]:
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -106,7 +144,7 @@ def _read_rows(path: Path, name: str) -> list[list[str]]:
         ) from exc
 
 
-def _read_xlsx(path: Path, name: str) -> list[list[str]]:
+def _read_xlsx(path: Path, name: str) -> list[list]:
     from python_calamine import CalamineWorkbook
 
     from kechuang.core.uploads import UploadRefused, check_workbook
@@ -125,7 +163,7 @@ def _read_xlsx(path: Path, name: str) -> list[list[str]]:
         raise TableError(
             Msg(gettext_noop("{name}: not a readable .xlsx workbook ({reason})"), name=name, reason=str(exc))
         ) from exc
-    return [[_cell_text(v) for v in row] for row in data]
+    return data
 
 
 def _missing(name: str, missing: list[str], aliases) -> Msg:
@@ -151,7 +189,7 @@ def read_table(
     path = Path(path)
     name = name or path.name  # the uploaded file's own name, not the stored copy's
     raw_rows = _read_rows(path, name)
-    while raw_rows and not any(raw_rows[0]):
+    while raw_rows and all(map(is_blank, raw_rows[0])):
         raw_rows.pop(0)  # tolerate blank lines above the header
     if not raw_rows:
         raise TableError(Msg(gettext_noop("{name}: the file is empty"), name=name))
@@ -159,7 +197,7 @@ def read_table(
     for canonical, names in (aliases or {}).items():
         for header in (canonical, *names):
             lookup[_key(header)] = canonical
-    header = raw_rows[0]
+    header = [cell_text(v) for v in raw_rows[0]]
     columns, labels = [], {}
     for cell in header:
         column = lookup.get(_key(cell), cell.strip())
@@ -173,13 +211,39 @@ def read_table(
     missing = [c for c in required if c not in labels]
     if missing:
         raise TableError(_missing(name, missing, aliases))
-    rows = []
-    for index, raw in enumerate(raw_rows[1:], start=2):
-        if not any(raw):
-            continue
-        values = {col: (raw[i] if i < len(raw) else "") for i, col in enumerate(columns) if col}
-        rows.append((index, values))
-    return Table(columns=[c for c in columns if c], rows=rows, labels=labels)
+    # Rows to columns in one pass; a short CSV row reads as empty cells, extra cells are dropped.
+    width = len(columns)
+    body = raw_rows[1:]
+    transposed = list(itertools.zip_longest(*body, fillvalue=""))
+    numbers = list(range(2, len(body) + 2))
+    filled = _filled_rows(transposed, len(body))  # any cell counts, under a header or not
+    transposed = transposed[:width] + [("",) * len(body)] * (width - len(transposed))
+    if filled is not None:  # drop the fully empty rows
+        numbers = list(itertools.compress(numbers, filled))
+        transposed = [tuple(itertools.compress(cells, filled)) for cells in transposed]
+    cells = {column: transposed[i] for i, column in enumerate(columns) if column}
+    return Table(columns=[c for c in columns if c], labels=labels, numbers=numbers, cells=cells)
+
+
+def _filled(cells) -> np.ndarray:
+    """Which cells of a column are not blank, whole-column where the types allow."""
+    types = set(map(type, cells))
+    if types == {str}:
+        return np.fromiter(map(bool, map(str.strip, cells)), dtype=bool, count=len(cells))
+    if not types & {str, type(None)}:
+        return np.ones(len(cells), dtype=bool)
+    return np.fromiter((not is_blank(v) for v in cells), dtype=bool, count=len(cells))
+
+
+def _filled_rows(columns: list, n: int) -> np.ndarray | None:
+    """Rows with at least one non-blank cell, or None when that is every row. Column by column,
+    stopping as soon as every row has one (usually after the first column)."""
+    filled = np.zeros(n, dtype=bool)
+    for cells in columns:
+        filled |= _filled(cells)
+        if filled.all():
+            return None
+    return filled
 
 
 def _key(name: str) -> str:

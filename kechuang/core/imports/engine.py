@@ -10,9 +10,12 @@ an error, refuses rows outside the acting user's scope, and records the committe
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -20,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kechuang.messages import Msg, gettext_noop, localize
-from kechuang.tabular import Table, TableError, read_table
+from kechuang.tabular import Table, TableError, cell_text, read_table
 
 __all__ = [
     "Column",
@@ -101,6 +104,9 @@ class Context:
     options: dict[str, Any]
     table: Table
     run: Any = None
+    # The parsed values column by column, aligned with the rows (each row's values are these
+    # columns' entries), for checks that are quicker over a column than row by row.
+    values: dict[str, list] = field(default_factory=dict)
 
     def label(self, column: str) -> str:
         """The column as the file names it, so messages use the user's own header."""
@@ -182,30 +188,75 @@ def get_importer(kind: str) -> Importer:
     return kinds[kind]()
 
 
+def _parse_column(column: Column, cells, numbers: list[int], label: str, errors: list) -> list:
+    """One column's values. The parser's batch path takes what it can whole; every other cell is
+    parsed from its text by the scalar parser, which is also what names each problem."""
+    batch = getattr(column.parse, "batch", None)
+    if batch is not None:
+        values, retry = batch(cells)
+    else:
+        values, retry = [None] * len(cells), range(len(cells))
+    parse = column.parse
+    for i in retry:
+        cell = cell_text(cells[i])
+        if cell == "":
+            if column.required:
+                errors.append((numbers[i], RowError(numbers[i], label, Msg(gettext_noop("is empty")))))
+            values[i] = None
+            continue
+        try:
+            values[i] = parse(cell)
+        except ValueError as exc:
+            errors.append((numbers[i], RowError(numbers[i], label, message_of(exc))))
+            values[i] = None
+    return values
+
+
 def _parse(importer: Importer, table: Table, ctx: Context, progress: Progress | None) -> tuple[list, list]:
-    rows, errors = [], []
+    """Parse column by column (a column is one type, so its cells parse together), then make
+    the rows the importer's check and write take."""
     columns = [c for c in importer.columns if c.name in table.labels or not c.optional_column]
     absent = [c.name for c in importer.columns if c not in columns]
-    total = len(table.rows)
-    step = max(1, total // 50)
-    for n, (number, raw) in enumerate(table.rows):
-        values: dict[str, Any] = dict.fromkeys(absent)
-        for col in columns:
-            cell = raw.get(col.name, "")
-            if cell == "":
-                if col.required:
-                    errors.append(RowError(number, ctx.label(col.name), Msg(gettext_noop("is empty"))))
-                values[col.name] = None
-                continue
-            try:
-                values[col.name] = col.parse(cell)
-            except ValueError as exc:
-                errors.append(RowError(number, ctx.label(col.name), message_of(exc)))
-                values[col.name] = None
-        rows.append(ParsedRow(number, values))
-        if progress and n % step == 0:
-            progress("check", n, total)
-    return rows, errors
+    numbers = table.numbers
+    total = len(numbers)
+    found: list[tuple[int, int, RowError]] = []
+    names, parsed = [], []
+    for position, col in enumerate(columns):
+        errors: list[tuple[int, RowError]] = []
+        cells = table.cells.get(col.name)
+        if cells is None:  # a required column the file lacks (read_table refuses that first)
+            cells = ("",) * total
+        parsed.append(_parse_column(col, cells, numbers, ctx.label(col.name), errors))
+        names.append(col.name)
+        found += [(row, position, error) for row, error in errors]
+        if progress:
+            progress("check", total * (position + 1) // (len(columns) + 1), total)
+    names[:0] = absent  # first, as the row dicts always had them
+    parsed[:0] = [[None] * total for _ in absent]
+    values = (
+        map(dict, map(zip, repeat(names), zip(*parsed, strict=True))) if parsed else (dict() for _ in numbers)
+    )
+    rows = list(map(ParsedRow, numbers, values))
+    ctx.values = dict(zip(names, parsed, strict=True))
+    # Row by row, and within a row in the order of the columns, as a reader scans the file.
+    found.sort(key=lambda item: (item[0], item[1]))
+    return rows, [error for _, _, error in found]
+
+
+@contextmanager
+def _collector_paused():
+    """The read, parse and checks allocate millions of cells, values and row dicts that all live
+    until the import ends and hold no reference cycles; the cyclic collector would walk them all
+    again every few thousand allocations (a third of the parse time on 100,000 rows) and free
+    nothing. Reference counting still frees everything as usual; a cycle made meanwhile waits
+    for the next collection after the import."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def import_file(
@@ -220,6 +271,32 @@ def import_file(
     origin: dict[str, str] | None = None,
 ) -> ImportResult:
     """Import the file, or raise ImportFailed listing every problem; nothing is written then."""
+    # The collector stays paused until the import's cells and rows are freed, so it never
+    # walks them (they go by reference counting as the inner call returns).
+    with _collector_paused():
+        return _import_file(
+            kind,
+            path,
+            actor=actor,
+            dry_run=dry_run,
+            options=options,
+            progress=progress,
+            display_name=display_name,
+            origin=origin,
+        )
+
+
+def _import_file(
+    kind: str,
+    path: str | Path,
+    *,
+    actor=None,
+    dry_run: bool = False,
+    options: dict[str, Any] | None = None,
+    progress: Progress | None = None,
+    display_name: str | None = None,
+    origin: dict[str, str] | None = None,
+) -> ImportResult:
     from kechuang.core.audit import record_event
     from kechuang.core.models import EventAction, ImportRun, ImportStatus
 

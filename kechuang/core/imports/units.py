@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kechuang.core.imports.parsers import batch_cells
 from kechuang.messages import Msg, gettext_noop
 
 __all__ = ["unit_parser"]
@@ -21,4 +22,10 @@ def unit_parser():
             )
         return unit
 
+    def accept(cells: list) -> tuple[list, list[bool]]:
+        texts = [c.strip() for c in cells]
+        found = [(units.get(t) or by_name.get(t)) if t else None for t in texts]
+        return found, [u is not None for u in found]
+
+    parse.batch = lambda cells: batch_cells(cells, accept, (str,))  # unknown units are retried
     return parse
