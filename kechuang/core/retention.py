@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connections, router, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from kechuang.core.audit import record_event
 from kechuang.core.models import AuditAnchor, Event, EventAction, _lock_chain, verify_chain
@@ -29,7 +28,8 @@ MIN_AUDIT_RETENTION_DAYS = 180
 
 
 class PurgeRefused(Exception):
-    """The purge was not done; the message says why. Nothing was deleted."""
+    """The purge was not done; the message (English, like every operator command's) says why.
+    Nothing was deleted."""
 
 
 @dataclass(frozen=True)
@@ -59,11 +59,8 @@ def audit_purge(*, actor=None, actor_name: str | None = None, before: dt.date) -
     newest_allowed = timezone.localdate() - dt.timedelta(days=days)
     if before > newest_allowed:
         raise PurgeRefused(
-            _(
-                "Refused: audit events are kept for %(days)d days, so the cutoff can be %(date)s at the "
-                "latest (asked for %(asked)s)."
-            )
-            % {"days": days, "date": newest_allowed.isoformat(), "asked": before.isoformat()}
+            f"Refused: audit events are kept for {days} days, so the cutoff can be "
+            f"{newest_allowed.isoformat()} at the latest (asked for {before.isoformat()})."
         )
     using = router.db_for_write(Event)
     connection = connections[using]
@@ -72,8 +69,7 @@ def audit_purge(*, actor=None, actor_name: str | None = None, before: dt.date) -
     if problems:
         # Purging would destroy the evidence of a tampered trail.
         raise PurgeRefused(
-            _("Refused: the audit chain is broken at event %(id)s; run kechuang audit-verify.")
-            % {"id": problems[0][0]}
+            f"Refused: the audit chain is broken at event {problems[0][0]}; run kechuang audit-verify."
         )
     cutoff = _cutoff(before)
     events = Event.objects.using(using)
