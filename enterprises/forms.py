@@ -6,11 +6,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import EnterpriseYear, HtDomain
+from kechuang.core.concurrency import VersionedForm, VersionedRecordForm
 
 __all__ = ["EnterpriseFileForm", "YearFiguresForm"]
 
 
-class EnterpriseFileForm(forms.Form):
+class EnterpriseFileForm(VersionedRecordForm):
+    """The file's own fields; `record=` the enterprise, whose version the page carries."""
+
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     contact_name = forms.CharField(label=_("Contact person"), max_length=50, required=False)
     contact_phone = forms.RegexField(
@@ -39,7 +42,7 @@ class EnterpriseFileForm(forms.Form):
         return value
 
 
-class YearFiguresForm(forms.ModelForm):
+class YearFiguresForm(VersionedForm):
     """One year's figures (万元 for money)."""
 
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)

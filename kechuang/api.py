@@ -11,7 +11,7 @@ from ninja import NinjaAPI
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.security import django_auth as _session_auth
 
-from kechuang.core.concurrency import StaleVersion
+from kechuang.core.concurrency import PreconditionRequired, StaleVersion
 
 __all__ = ["api"]
 
@@ -32,7 +32,24 @@ class BearerAuth(HttpBearer):
 
 session_auth: APIKeyCookie = _session_auth
 
-api = NinjaAPI(
+
+class KechuangAPI(NinjaAPI):
+    def create_response(self, request, data, *args, **kwargs):
+        """A record that carries a `version` answers with it as its ETag, so a client can send it
+        back as If-Match on the update (optimistic concurrency, security.md item 6)."""
+        response = super().create_response(request, data, *args, **kwargs)
+        if (
+            request.method in ("GET", "PUT", "PATCH")
+            and response.status_code == 200
+            and isinstance(data, dict)
+            and isinstance(data.get("version"), int)
+            and "id" in data
+        ):
+            response["ETag"] = f'"{data["version"]}"'
+        return response
+
+
+api = KechuangAPI(
     title="kechuang API",
     version="1",
     urls_namespace="api",
@@ -52,6 +69,14 @@ def _stale(request, exc):
     if transaction.get_connection().in_atomic_block:
         transaction.set_rollback(True)
     return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(PreconditionRequired)
+def _precondition_required(request, exc):
+    """An update without If-Match or `version` would overwrite blindly: 428, nothing saved."""
+    if transaction.get_connection().in_atomic_block:
+        transaction.set_rollback(True)
+    return api.create_response(request, {"detail": str(exc)}, status=428)
 
 
 def _register_routers() -> None:

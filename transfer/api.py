@@ -197,19 +197,21 @@ def contract_create_api(request, payload: ContractIn):
 @router.api_operation(
     ["PUT", "PATCH"],
     "/{int:contract_id}",
-    response={200: ContractDetailOut, 403: MessageOut, 409: MessageOut, 422: ProblemsOut},
+    response={200: ContractDetailOut, 403: MessageOut, 409: MessageOut, 422: ProblemsOut, 428: MessageOut},
     url_name="contract_update",
 )
 def contract_update_api(request, contract_id: int, payload: ContractPatch):
     """PUT replaces the contract (every required field of ContractIn), PATCH changes the fields
-    given. The contract must be in the caller's scope (else 404) before the body counts."""
+    given. The contract must be in the caller's scope (else 404) before the body counts. The
+    version read (If-Match: the ETag of the GET, or `version` in the body) is required: without
+    it 428, stale 409."""
     contract = get_scoped_or_404(
         TechContract.objects.select_related("unit"), request.user, CHANGE, pk=contract_id
     )
     if not can_edit(request.user):
         return Status(403, {"detail": _("Only bureau and district staff keep this registry.")})
     given = payload.dict(exclude_unset=True)
-    expect_version(request, contract, given.pop("version", None))
+    expect_version(request, contract, given.pop("version", None), required=True)
     if request.method == "PUT":
         try:
             given = ContractIn(**given).dict()

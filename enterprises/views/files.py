@@ -227,7 +227,7 @@ def enterprise_edit(request, pk: int):
     year = _int(request.POST.get("year-year") or request.GET.get("year"), dt.date.today().year - 1)
     current_year = enterprise.years.filter(year=year).first()
     initial = {f: getattr(enterprise, f) for f in FILE_FIELDS}
-    file_form = EnterpriseFileForm(request.POST or None, initial=initial, prefix="file")
+    file_form = EnterpriseFileForm(request.POST or None, initial=initial, prefix="file", record=enterprise)
     year_form = YearFiguresForm(
         request.POST or None, instance=current_year, initial={"year": year}, prefix="year"
     )

@@ -21,6 +21,7 @@ def login(user) -> Client:
 
 FIGURES = {
     "year-year": "2022",
+    "file-version": "1",
     "year-employees": "100",
     "year-st_staff": "12",
     "year-revenue": "3000",
@@ -63,7 +64,7 @@ def test_enterprise_proposes_and_district_confirms(users, enterprises):
 def test_return_needs_a_reason(users, enterprises):
     ent = enterprises["bijiang"]
     login(users["enterprise"]).post(
-        f"/enterprises/{ent.pk}/edit/", {"file-address": "x路", "year-year": "2022"}
+        f"/enterprises/{ent.pk}/edit/", {"file-address": "x路", "year-year": "2022", "file-version": "1"}
     )
     edit = EnterpriseEdit.objects.get()
     district = login(users["district"])

@@ -103,10 +103,11 @@ FORM_ALLOWED = {
     "ChecklistItemForm.status": "progress of a checklist item kept by the bureau, not an approval",
     "ContractForm.status": "registry status (registered / signed, not registered / refused), not an approval",
     "AgreementForm.status": "an agreement in force or ended (platforms and talent), as reported",
-    "PlatformForm.status": "records the province's or ministry's decision on a platform as reported (see report)",
+    "PlatformForm.status": "the recognition: bureau-only (BureauDecisionsForm; test_decisions.py)",
     "PhdProjectForm.status": "under way / accepted / terminated, as reported by the workstation",
-    "Top10Form.status": "records the selection made by the appraisal as reported (see report)",
-    "ProjectForm.status": "records the transformation project's outcome as reported (see report)",
+    "Top10Form.status": "the selection: bureau-only (BureauDecisionsForm; test_decisions.py)",
+    "ProjectForm.status": "platforms: a cooperation project's progress as reported; transfer: the approval, "
+    "bureau-only but for a district's withdrawal (BureauDecisionsForm; test_decisions.py)",
 }
 
 
@@ -138,7 +139,10 @@ def test_extra_fields_in_a_patch_are_ignored_and_nothing_else_changes(users, con
         "hash": "0" * 64,
     }
     response = client.patch(
-        f"/api/v1/contracts/{contract.pk}", json.dumps(body), content_type="application/json"
+        f"/api/v1/contracts/{contract.pk}",
+        json.dumps(body),
+        content_type="application/json",
+        headers={"If-Match": '"1"'},
     )
     assert response.status_code == 200, response.content
     after = TechContract.objects.filter(pk=contract.pk).values().get()
@@ -152,7 +156,9 @@ def test_extra_fields_in_a_patch_are_ignored_and_nothing_else_changes(users, con
 def test_a_district_cannot_move_a_row_to_another_unit(users, contract, client_for, units):
     client = client_for(users["district"])
     response = client.patch(
-        f"/api/v1/contracts/{contract.pk}", json.dumps({"unit": "520603"}), content_type="application/json"
+        f"/api/v1/contracts/{contract.pk}",
+        json.dumps({"unit": "520603", "version": 1}),
+        content_type="application/json",
     )
     assert response.status_code == 422
     assert TechContract.objects.get(pk=contract.pk).unit_id == units["520602"].pk

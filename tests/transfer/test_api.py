@@ -173,7 +173,9 @@ def test_a_district_cannot_file_for_or_move_to_another_unit(users, registry):
     assert response.json()["detail"][0]["loc"] == ["body", "unit"]
     own = registry["bj_mar"]
     response = district.patch(
-        f"/api/v1/contracts/{own.pk}", json.dumps({"unit": "520603"}), content_type="application/json"
+        f"/api/v1/contracts/{own.pk}",
+        json.dumps({"unit": "520603", "version": 1}),
+        content_type="application/json",
     )
     assert response.status_code == 422
     own.refresh_from_db()
@@ -188,7 +190,12 @@ def test_patch_put_and_delete_own(users, registry):
     response = district.patch(
         f"/api/v1/contracts/{own.pk}",
         json.dumps(
-            {"status": "registered", "registration_no": "2023520602000777", "registered": "2023-06-01"}
+            {
+                "status": "registered",
+                "registration_no": "2023520602000777",
+                "registered": "2023-06-01",
+                "version": 1,
+            }
         ),
         content_type="application/json",
     )
@@ -201,12 +208,14 @@ def test_patch_put_and_delete_own(users, registry):
     )
     # PUT needs every required field
     response = district.put(
-        f"/api/v1/contracts/{own.pk}", json.dumps({"buyer_name": "x"}), content_type="application/json"
+        f"/api/v1/contracts/{own.pk}",
+        json.dumps({"buyer_name": "x", "version": 2}),
+        content_type="application/json",
     )
     assert response.status_code == 422
     response = district.put(
         f"/api/v1/contracts/{own.pk}",
-        json.dumps({**BODY, "registration_no": "X-1"}),
+        json.dumps({**BODY, "registration_no": "X-1", "version": 2}),
         content_type="application/json",
     )
     assert response.status_code == 200 and response.json()["registration_no"] == "X-1"
@@ -219,7 +228,7 @@ def test_patch_cannot_empty_a_required_field(users, registry):
     own = registry["bj_mar"]
     response = client_for(users["district"]).patch(
         f"/api/v1/contracts/{own.pk}",
-        json.dumps({"seller_name": None, "type": ""}),
+        json.dumps({"seller_name": None, "type": "", "version": 1}),
         content_type="application/json",
     )
     assert response.status_code == 422
