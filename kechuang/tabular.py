@@ -8,6 +8,12 @@ column. Writing neutralises spreadsheet formulas (security.md: CSV/XLSX injectio
 The table keeps its cells column by column as read (`Table.cells`: text from a CSV, calamine's
 own values from a .xlsx), so the import engine parses a whole column at once; `Table.rows`, the
 row-by-row text form, is built only when someone asks for it.
+
+CSV encodings (security.md item 13): strict UTF-8 (a BOM is dropped), then strict GB18030.
+Big5 bytes are almost always valid GB18030 too and would decode into nonsense, so a GB18030
+reading that looks like decoded Big5 is refused by name (`_looks_like_big5`); every other text
+is refused with the line and byte where it stops being UTF-8 or GB18030. No replacement
+character is ever stored.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import csv
 import datetime as dt
 import io
 import itertools
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -86,21 +93,99 @@ def is_blank(value) -> bool:
     return value is None or (type(value) is str and not value.strip())
 
 
-_ENCODINGS = ("utf-8-sig", "gb18030")
+def _position(raw: bytes, offset: int) -> tuple[int, int]:
+    """(line, byte offset) of a byte, both counted as people do: from 1 and from 0."""
+    return raw.count(b"\n", 0, offset) + 1, offset
+
+
+# A GB18030 reading of Big5 bytes: Big5 lead bytes A1–F9 with trail bytes 40–7E and A1–FE are
+# nearly all valid GBK, so the decode succeeds. Leads A4–A9 land on GB2312's kana, Greek,
+# Cyrillic and box-drawing rows, AA–AF and F8–F9 on the private-use area, trails 40–7E on
+# GBK's rare-character extension: outside GB2312 (the 6,763 common hanzi and the usual
+# punctuation), where real simplified-Chinese lists put a rare name character or two. A Big5 list
+# read as GB18030 has about half its characters there (29 of 48 in the test sample);
+# text that is really GBK or GB18030 has almost none.
+_BIG5_SHARE = 0.2
+_BIG5_MIN = 3
+_SAMPLE = 200_000  # characters looked at; mojibake shows on every line
+
+
+def _outside_gb2312(char: str) -> bool:
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _looks_like_big5(raw: bytes, text: str) -> bool:
+    try:
+        raw.decode("big5")
+    except UnicodeDecodeError:
+        return False  # GB18030's four-byte sequences (second byte 30–39) are never Big5
+    counts = Counter(text[:_SAMPLE])
+    wide = {c: n for c, n in counts.items() if ord(c) >= 0x80}
+    total = sum(wide.values())
+    odd = sum(n for c, n in wide.items() if _outside_gb2312(c))
+    return odd >= _BIG5_MIN and odd >= _BIG5_SHARE * total
 
 
 def _decode(raw: bytes, name: str) -> str:
-    for encoding in _ENCODINGS:
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise TableError(
-        Msg(
-            gettext_noop("{name}: the text is neither UTF-8 nor GB18030; save it as UTF-8 CSV or .xlsx"),
-            name=name,
+    """The text of a CSV: strict UTF-8 (BOM dropped), else strict GB18030, else refused."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise TableError(
+            Msg(
+                gettext_noop(
+                    "{name}: the file is UTF-16 text, neither UTF-8 nor GB18030; save it as UTF-8 CSV or .xlsx"
+                ),
+                name=name,
+            )
         )
-    )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as utf8_error:
+        try:
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError as gb_error:
+            # The reading that got further is the one the file was most likely meant in.
+            line, offset = _position(raw, max(utf8_error.start, gb_error.start))
+            raise TableError(
+                Msg(
+                    gettext_noop(
+                        "{name}: line {line} (byte {offset}): the text is neither UTF-8 nor GB18030; "
+                        "save it as UTF-8 CSV or .xlsx"
+                    ),
+                    name=name,
+                    line=line,
+                    offset=offset,
+                )
+            ) from None
+        if _looks_like_big5(raw, text):
+            line, offset = _position(raw, utf8_error.start)
+            raise TableError(
+                Msg(
+                    gettext_noop(
+                        "{name}: the file looks like Big5 (traditional Chinese) text, from line {line} "
+                        "(byte {offset}); only UTF-8 and GB18030 are read: save it as UTF-8"
+                    ),
+                    name=name,
+                    line=line,
+                    offset=offset,
+                )
+            ) from None
+    bad = text.find("\ufffd")
+    if bad >= 0:  # a replacement character: an earlier conversion already lost the text
+        raise TableError(
+            Msg(
+                gettext_noop(
+                    "{name}: line {line} holds the replacement character U+FFFD: the text was damaged "
+                    "by an earlier conversion; save it again from the original as UTF-8"
+                ),
+                name=name,
+                line=text.count("\n", 0, bad) + 1,
+            )
+        )
+    return text
 
 
 def _read_rows(path: Path, name: str) -> list[list]:
