@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from django import forms
 
+from kechuang.core.forms import BureauDecisionsForm
 from platforms.models import (
     CooperationAgreement,
     CooperationProject,
     Investment,
     Platform,
     PlatformEvaluation,
+    PlatformStatus,
     ZoneChecklistItem,
 )
 from talent.crud import ScopedModelForm
@@ -22,7 +24,17 @@ __all__ = [
 ]
 
 
-class PlatformForm(ScopedModelForm):
+class PlatformForm(BureauDecisionsForm, ScopedModelForm):
+    """A district proposes a platform it is cultivating; the recognition (status, date and
+    document, which count CITY_PLATFORMS) is recorded by the bureau."""
+
+    decision_fields = ("status", "approved_on", "approval_document")
+    proposer_initial = {"status": PlatformStatus.CULTIVATING}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.limit_decisions(user)
+
     class Meta:
         model = Platform
         fields = [

@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
 from kechuang.core.concurrency import VersionedForm
-from transfer.models import AwardApplication, TechContract, Top10Nomination, TransferProject
+from kechuang.core.forms import BureauDecisionsForm
+from transfer.models import (
+    AwardApplication,
+    AwardResult,
+    ProjectStatus,
+    TechContract,
+    Top10Nomination,
+    TransferProject,
+)
 from transfer.selectors import writable_units
 from transfer.services import AWARD_FIELDS, CONTRACT_FIELDS, PROJECT_FIELDS, TOP10_FIELDS
 from transfer.validation import award_problems, contract_problems, project_problems, top10_problems
@@ -24,8 +32,9 @@ class _DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class _RegistryForm(VersionedForm):
-    """Unit (and enterprise) choices from the user's scope; the registry's rules in clean()."""
+class _RegistryForm(BureauDecisionsForm, VersionedForm):
+    """Unit (and enterprise) choices from the user's scope; the registry's rules in clean(); the
+    fields that record the province's or the bureau's decision are the bureau's."""
 
     problems = staticmethod(lambda values, **kw: [])
 
@@ -43,6 +52,7 @@ class _RegistryForm(VersionedForm):
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
                 field.widget = _DateInput()
+        self.limit_decisions(user)
 
     def clean(self):
         data = super().clean()
@@ -85,6 +95,9 @@ class ContractForm(_RegistryForm):
 
 class ProjectForm(_RegistryForm):
     problems = staticmethod(project_problems)
+    # A district files the application and may withdraw it; approval is recorded by the bureau.
+    decision_fields = ("status", "decided_on", "funding")
+    proposer_choices = {"status": frozenset({ProjectStatus.APPLIED, ProjectStatus.WITHDRAWN})}
 
     class Meta:
         model = TransferProject
@@ -94,6 +107,8 @@ class ProjectForm(_RegistryForm):
 
 class AwardForm(_RegistryForm):
     problems = staticmethod(award_problems)
+    decision_fields = ("result", "grade", "result_on")
+    proposer_choices = {"result": frozenset({AwardResult.PENDING, AwardResult.WITHDRAWN})}
 
     class Meta:
         model = AwardApplication
@@ -103,6 +118,8 @@ class AwardForm(_RegistryForm):
 
 class Top10Form(_RegistryForm):
     problems = staticmethod(top10_problems)
+    # Selection (and its date, which counts TOP10_ACHIEVEMENTS) is recorded by the bureau.
+    decision_fields = ("status", "selected_on")
 
     class Meta:
         model = Top10Nomination

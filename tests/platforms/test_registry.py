@@ -160,6 +160,9 @@ def test_create_platform_form(users, units, enterprises):
         "unit": units["520602"].pk,
         "status": "approved",
     }
+    # the recognition is the bureau's to record (tests/security/test_decisions.py for a district)
+    client = login(users["staff"])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     body = client.post("/platforms/new/", data).content.decode()
     assert "Choose the host enterprise or name the host institution." in body
     assert "An approved platform needs its approval date." in body

@@ -226,13 +226,13 @@ def test_district_creates_edits_and_deletes(users, units, records):
     response = client.post("/achievements/awards/new/", data)
     assert response.status_code == 302
     award = AwardApplication.objects.get(title="新成果")
-    response = client.post(
-        f"/achievements/awards/{award.pk}/edit/",
-        {**data, "result": "awarded", "grade": "third", "result_on": "2023-12-01"},
-    )
+    # the result is the bureau's to record: a district's choice of "awarded" is refused
+    awarded = {**data, "result": "awarded", "grade": "third", "result_on": "2023-12-01", "version": 1}
+    assert client.post(f"/achievements/awards/{award.pk}/edit/", awarded).status_code == 400
+    response = client_for(users["staff"]).post(f"/achievements/awards/{award.pk}/edit/", awarded)
     assert response.status_code == 302
     award.refresh_from_db()
-    assert award.grade == "third"
+    assert (award.result, award.grade) == ("awarded", "third")
     assert client.post(f"/achievements/awards/{award.pk}/delete/").status_code == 302
     assert not AwardApplication.objects.filter(pk=award.pk).exists()
 
