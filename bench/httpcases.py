@@ -46,6 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = Path(os.environ.get("KECHUANG_BENCH_DIR", ROOT / "var" / "bench"))
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 CLIENTS = 8
+ROUNDS = 4  # alternating windows per set-up when two set-ups are compared
 WORKERS = 2
 HOST = "127.0.0.1"
 
@@ -181,6 +182,25 @@ def load(ports: list[int], clients: list, seconds: float, requests_each: int = 0
         "errors": sum(errors),
         "client_cpu": (time.process_time() - cpu0) / wall,  # of one CPU
         "load": (round(load_before, 1), round(os.getloadavg()[0], 1)),
+        "latencies": every,
+        "wall": wall,
+    }
+
+
+def pooled(parts: list[dict]) -> dict:
+    """Several load windows of one set-up as one result."""
+    every = [x for p in parts for x in p["latencies"]]
+    wall = sum(p["wall"] for p in parts)
+    return {
+        "requests": len(every),
+        "rps": len(every) / wall,
+        "p50": statistics.median(every),
+        "p95": _p95(every),
+        "errors": sum(p["errors"] for p in parts),
+        "client_cpu": sum(p["client_cpu"] * p["wall"] for p in parts) / wall,
+        "load": (parts[0]["load"][0], parts[-1]["load"][1]),
+        "latencies": every,
+        "wall": wall,
     }
 
 
@@ -299,43 +319,72 @@ def _row(variant, result, *, reference=None, ratio=None, **extra) -> dict:
 
 def case_http(seconds: float, scale_out: bool = True) -> dict:
     """The headline set-up (one gunicorn, 2 workers): the ceiling, the read mix, the write mix.
-    Then the app tier scaled out, read mix and ceiling: one master with one worker against two
-    masters with one worker each (one app process per CPU), and two masters with 2 workers each
-    against the headline set-up."""
+    Then the app tier scaled out, read mix and ceiling: one master against two masters with
+    the load split, with 2 workers each and with 1 worker each (one app process per CPU). The
+    set-ups compared run at the same time and are measured in alternating windows (ROUNDS of
+    each), so the machine's noise hits both alike; an idle gunicorn costs no CPU."""
     sessions, token, urls, versions = prepare()
     results: dict[str, dict] = {}
+    mixes = {
+        "health": (lambda: health_clients(CLIENTS), 10),
+        "read": (lambda: read_clients(CLIENTS, sessions, urls), 2),
+        "write": (lambda: write_clients(CLIENTS, token, versions), 2),
+    }
 
-    def measure(name: str, ports: list[int], make, warm_each: int) -> None:
+    def warm(mix: str, ports: list[int]) -> None:
         # Workers import their views, connect and fill their caches before the clock runs: each
         # client first sends a few requests (clients start at different places in the mix).
-        load(ports, make(), 0, requests_each=warm_each)
-        results[name] = load(ports, make(), seconds)
+        make, each = mixes[mix]
+        load(ports, make(), 0, requests_each=each)
 
-    def run(key: str, masters: int, workers: int, mixes: tuple[str, ...]) -> None:
-        servers = []
+    def compare(mix: str, setups: dict[str, list[int]]) -> None:
+        for ports in setups.values():
+            warm(mix, ports)
+        parts: dict[str, list[dict]] = {k: [] for k in setups}
+        for _ in range(ROUNDS):
+            for key, ports in setups.items():
+                parts[key].append(load(ports, mixes[mix][0](), seconds / ROUNDS))
+        for key, got in parts.items():
+            results[f"{mix} {key}"] = pooled(got)
+
+    def start(masters: int, workers: int) -> list[Gunicorn]:
+        servers: list[Gunicorn] = []
         try:
             for _ in range(masters):
                 servers.append(Gunicorn(workers))
-            ports = [g.port for g in servers]
-            _check(ports[-1], sessions, urls)
-            if "health" in mixes:
-                measure(f"health {key}", ports, lambda: health_clients(CLIENTS), 10)
-            if "read" in mixes:
-                measure(f"read {key}", ports, lambda: read_clients(CLIENTS, sessions, urls), 2)
-            if "write" in mixes:
-                measure(f"write {key}", ports, lambda: write_clients(CLIENTS, token, versions), 2)
-        finally:
+                _check(servers[-1].port, sessions, urls)
+        except BaseException:
             for g in servers:
                 g.stop()
+            raise
+        return servers
 
-    run(f"1x{WORKERS}", 1, WORKERS, ("health", "read", "write"))
+    w = WORKERS
+    servers = start(3 if scale_out else 1, w)
+    try:
+        one = [servers[0].port]
+        for mix in ("health", "read", "write"):
+            warm(mix, one)
+            results[f"{mix} 1x{w}"] = load(one, mixes[mix][0](), seconds)
+        if scale_out:
+            two = [g.port for g in servers[1:]]
+            for mix in ("read", "health"):
+                compare(mix, {f"1x{w} alt": one, f"2x{w}": two})
+    finally:
+        for g in servers:
+            g.stop()
     notes = [f"http: read mix URLs {', '.join(urls)}"]
-    if scale_out:
-        run("1x1", 1, 1, ("health", "read"))
-        run("2x1", 2, 1, ("health", "read"))
-        run(f"2x{WORKERS}", 2, WORKERS, ("health", "read"))
-    else:
+    if not scale_out:
         notes.append("http: the scale-out runs (two gunicorn masters) are left out at quick size")
+        return {"rows": _rows(results, seconds), "notes": notes}
+    servers = start(3, 1)
+    try:
+        ports = [g.port for g in servers]
+        for mix in ("read", "health"):
+            compare(mix, {"1x1": ports[:1], "2x1": ports[1:]})
+    finally:
+        for g in servers:
+            g.stop()
     return {"rows": _rows(results, seconds), "notes": notes}
 
 
@@ -366,7 +415,7 @@ def _rows(results: dict, seconds: float) -> list[dict]:
         label = "read mix" if mix == "read" else "/healthz"
         for ours, ref, what in (
             ("2x1", "1x1", "2 gunicorn masters × 1 worker, load split, vs 1 × 1"),
-            (f"2x{w}", f"1x{w}", f"2 gunicorn masters × {w} workers, load split, vs 1 × {w}"),
+            (f"2x{w}", f"1x{w} alt", f"2 gunicorn masters × {w} workers, load split, vs 1 × {w}"),
         ):
             if f"{mix} {ours}" not in results:
                 continue
@@ -375,7 +424,7 @@ def _rows(results: dict, seconds: float) -> list[dict]:
                 _row(
                     f"scale-out: {label}, {what}, one PostgreSQL",
                     a,
-                    reference=f"{ref.replace('x', ' × ')}: {_text(b)}",
+                    reference=f"{ref.split()[0].replace('x', ' × ')} (alternating windows): {_text(b)}",
                     ratio=round(a["rps"] / b["rps"], 2),
                 )
             )
