@@ -25,6 +25,7 @@ class EnterprisesConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from enterprises import models
+        from kechuang.core.pii import audit_masks
 
         for model in (
             models.Enterprise,
@@ -41,4 +42,4 @@ class EnterprisesConfig(AppConfig):
             models.EnterpriseEdit,
             models.CrosscheckFollowUp,
         ):
-            auditlog.register(model)
+            auditlog.register(model, **audit_masks(model))

@@ -7,12 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import EnterpriseYear, HtDomain
 from kechuang.core.concurrency import VersionedForm, VersionedRecordForm
+from kechuang.core.pii import KeepMaskedMixin
 
 __all__ = ["EnterpriseFileForm", "YearFiguresForm"]
 
 
-class EnterpriseFileForm(VersionedRecordForm):
+class EnterpriseFileForm(KeepMaskedMixin, VersionedRecordForm):
     """The file's own fields; `record=` the enterprise, whose version the page carries."""
+
+    personal = ("contact_phone",)
 
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     contact_name = forms.CharField(label=_("Contact person"), max_length=50, required=False)

@@ -10,6 +10,7 @@ from django.urls import include, path
 from kechuang.api import api
 from kechuang.core import otp_views
 from kechuang.core import views as core_views
+from kechuang.core.pii import reveal_urls
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -41,6 +42,8 @@ def _app_urls():
 
 
 urlpatterns += list(_app_urls())
+# The audited reveal of every personal field (ID and phone numbers), one POST route each.
+urlpatterns += reveal_urls()
 
 
 def server_error(request):

@@ -27,6 +27,7 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from kechuang.core.pii import audit_masks
         from projects import models
 
         for model in (
@@ -47,4 +48,4 @@ class ProjectsConfig(AppConfig):
             models.HorseRace,
             models.ExternalApplication,
         ):
-            auditlog.register(model)
+            auditlog.register(model, **audit_masks(model))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from enterprises.models import DemandStatus, Enterprise, TechDemand
+from kechuang.core.pii import KeepMaskedMixin
 from kechuang.core.roles import CHANGE
 from org.models import Unit
 from projects.models import (
@@ -233,7 +234,9 @@ class TeamField(forms.CharField):
         return out
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(KeepMaskedMixin, forms.ModelForm):
+    personal = ("leader_phone",)
+
     tech_fields = TagsField(
         label=gettext_lazy("Technical fields"),
         help_text=gettext_lazy(

@@ -25,13 +25,15 @@ class TalentConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from kechuang.core.pii import audit_masks, reveal_rules
         from talent import models
+        from talent.services import can_reveal
 
         # The ID and phone numbers are personal data: the change log keeps them masked
         # (security.md #28), as lists do.
-        auditlog.register(
-            models.Person, mask_fields=["id_number", "phone"], mask_callable="rules.idnumber.mask"
-        )
+        auditlog.register(models.Person, **audit_masks(models.Person))
+        # The full numbers of a person: the bureau and the keeping district only.
+        reveal_rules[models.Person._meta.label] = can_reveal
         for model in (
             models.Designation,
             models.DeclaredConflict,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.pii import KeepMaskedMixin
 from kechuang.core.roles import Role
 from kechuang.core.scope import scope_of
 from org.models import User
@@ -36,9 +37,11 @@ def _split_tags(text: str) -> list[str]:
     return list(dict.fromkeys(p.strip() for p in parts if p.strip()))
 
 
-class PersonForm(ScopedModelForm):
+class PersonForm(KeepMaskedMixin, ScopedModelForm):
     """A person; on creation optionally their first designation. The bureau also links the
     person's sign-in account (an expert account) by its user name."""
+
+    personal = ("phone",)
 
     expert_tags = forms.CharField(
         label=_("Expert fields"),

@@ -10,10 +10,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils.translation import gettext as _
 
-from kechuang.core.audit import record_event
+from kechuang.core.pii import REVEAL, pii_reveal
 from kechuang.core.roles import Role
 from kechuang.core.scope import get_scoped_or_404, scope_of
 from rules import idnumber
@@ -44,10 +43,6 @@ __all__ = [
     "phd_project_update",
     "service_log_file",
 ]
-
-# The audit action of a reveal. kechuang.core's EventAction has no member for it yet; the code is
-# stored as is and reads as "reveal" in the audit trail.
-REVEAL = "reveal"
 
 
 def _person_data(actor, person: Person, data: dict[str, Any]) -> dict[str, Any]:
@@ -96,18 +91,9 @@ def person_reveal_id(*, actor, person_id: int, request=None) -> str:
     """The full ID number, for a user allowed to see it; every reveal is an audit event (the
     number itself is never written to the log)."""
     person = get_scoped_or_404(Person.objects.select_related("unit"), actor, pk=person_id)
-    if not can_reveal(actor, person):
-        # As for a foreign person: to anyone else the action does not exist.
-        raise Http404
-    record_event(
-        REVEAL,
-        actor=actor,
-        request=request,
-        obj=person,
-        message="id_number revealed",
-        data={"field": "id_number", "masked": person.masked_id},
-    )
-    return person.id_number
+    # kechuang.core.pii checks `can_reveal` (registered for Person in apps.py) and writes the
+    # audit event; to anyone else the action does not exist (404, as for a foreign person).
+    return pii_reveal(actor=actor, obj=person, field="id_number", request=request)
 
 
 @transaction.atomic

@@ -91,7 +91,6 @@ PEOPLE = Registry(
         Column(_("Professional title"), lambda p: p.title),
         Column(_("Field"), lambda p: p.field),
         Column(_("Education"), lambda p: p.get_education_display()),
-        Column(_("Phone"), lambda p: p.phone),
         Column(_("In the expert pool"), lambda p: p.is_expert),
         Column(_("Expert fields"), lambda p: p.tags_text),
         Column(_("Maximum reviews per round"), lambda p: p.max_load if p.is_expert else None),

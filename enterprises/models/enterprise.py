@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.concurrency import Versioned
 from kechuang.core.models import BaseModel
+from kechuang.core.pii import PHONE, PersonalField
 from kechuang.core.scope import ScopeSpec
 from org.models import Unit
 
@@ -43,7 +44,7 @@ class Enterprise(Versioned, BaseModel):
     founded = models.DateField(_("founded"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    contact_phone = PersonalField(_("contact phone"), kind=PHONE, max_length=20, blank=True)
 
     scope = ScopeSpec(unit="unit", enterprise="pk")
 

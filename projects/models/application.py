@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.models import BaseModel
+from kechuang.core.pii import PHONE, PersonalField
 from kechuang.core.scope import ScopeSpec
 from org.models import Unit
 from projects.models.guide import CallGuide, GuideCategory, money_field
@@ -101,7 +102,7 @@ class Application(BaseModel):
     tech_fields = models.JSONField(_("technical fields"), default=list)
     partners = models.JSONField(_("co-applicants"), default=list, blank=True)
     leader = models.CharField(_("project leader"), max_length=50)
-    leader_phone = models.CharField(_("leader's phone"), max_length=20, blank=True)
+    leader_phone = PersonalField(_("leader's phone"), kind=PHONE, max_length=20, blank=True)
     team = models.JSONField(_("team members"), default=list, blank=True)
     summary = models.TextField(_("summary"))
     goals = models.TextField(_("goals and indicators"), blank=True)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.concurrency import Versioned
 from kechuang.core.models import BaseModel
+from kechuang.core.pii import ID_NUMBER, PHONE, PersonalField
 from kechuang.core.scope import ScopeSpec
 from org.models import Unit
 from rules import idnumber
@@ -39,9 +40,11 @@ class Person(Versioned, BaseModel):
     pool that project review draws from (tags, max_load, declared conflicts, linked account)."""
 
     name = models.CharField(_("name"), max_length=50, db_index=True)
-    id_number = models.CharField(_("ID number"), max_length=18, unique=True, validators=[validate_id_number])
+    id_number = PersonalField(
+        _("ID number"), kind=ID_NUMBER, max_length=18, unique=True, validators=[validate_id_number]
+    )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="people", verbose_name=_("unit"))
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = PersonalField(_("phone"), kind=PHONE, max_length=20, blank=True)
     field = models.CharField(_("field"), max_length=50, blank=True)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     title = models.CharField(_("professional title"), max_length=50, blank=True)
