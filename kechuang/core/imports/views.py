@@ -21,6 +21,7 @@ from kechuang.core.audit import client_ip, record_event
 from kechuang.core.imports import ImportFailed, import_file, registered_kinds
 from kechuang.core.jobs import job_start
 from kechuang.core.models import EventAction, ImportRun, Job, JobStatus
+from kechuang.core.pii import mask_row
 from kechuang.core.roles import CHANGE
 from kechuang.core.scope import scope_of
 from kechuang.messages import localize
@@ -77,7 +78,8 @@ def _work(job: Job, progress) -> dict:
         "updated": result.updated,
         "dry_run": result.dry_run,
         "run_id": result.run_id,
-        "preview": [{k: _plain(v) for k, v in row.items()} for row in result.preview],
+        # Stored in the job and shown on the page: personal columns masked (security.md #28).
+        "preview": [mask_row({k: _plain(v) for k, v in row.items()}) for row in result.preview],
     }
 
 
