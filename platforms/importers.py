@@ -9,6 +9,7 @@ from enterprises.models import Enterprise
 from kechuang.core.imports import Column, Importer, RowError, register
 from kechuang.core.imports import parsers as p
 from kechuang.core.imports.units import unit_parser
+from kechuang.messages import Msg, gettext_noop
 from platforms.models import Investment, Platform, PlatformKind, PlatformLevel, PlatformStatus
 
 __all__ = ["InvestmentImporter", "PlatformImporter"]
@@ -46,7 +47,9 @@ def _unknown_enterprises(rows, ctx, column: str) -> list[RowError]:
     found = _enterprises({r.values[column] for r in rows if r.values.get(column)}, ctx.actor)
     return [
         RowError(
-            r.number, ctx.label(column), f"{r.values[column]} is not a registered enterprise you can reach"
+            r.number,
+            ctx.label(column),
+            Msg(gettext_noop("{code} is not a registered enterprise you can reach"), code=r.values[column]),
         )
         for r in rows
         if r.values.get(column) and r.values[column] not in found
@@ -92,14 +95,18 @@ class PlatformImporter(Importer):
             if not v.get("host_uscc") and not v.get("host_name"):
                 errors.append(
                     RowError(
-                        r.number, ctx.label("host_name"), "give the host enterprise's code or the host's name"
+                        r.number,
+                        ctx.label("host_name"),
+                        Msg(gettext_noop("give the host enterprise's code or the host's name")),
                     )
                 )
             status = v.get("status") or PlatformStatus.APPROVED
             if status != PlatformStatus.CULTIVATING and v.get("approved_on") is None:
                 errors.append(
                     RowError(
-                        r.number, ctx.label("approved_on"), "an approved platform needs its approval date"
+                        r.number,
+                        ctx.label("approved_on"),
+                        Msg(gettext_noop("an approved platform needs its approval date")),
                     )
                 )
             if v["name"] and v["level"]:
@@ -107,7 +114,9 @@ class PlatformImporter(Importer):
                 if key in seen:
                     errors.append(
                         RowError(
-                            r.number, ctx.label("name"), f"the same platform and level as row {seen[key]}"
+                            r.number,
+                            ctx.label("name"),
+                            Msg(gettext_noop("the same platform and level as row {row}"), row=seen[key]),
                         )
                     )
                 seen.setdefault(key, r.number)
@@ -119,7 +128,9 @@ class PlatformImporter(Importer):
                 if key in existing:
                     errors.append(
                         RowError(
-                            number, ctx.label("name"), "this platform is already registered at this level"
+                            number,
+                            ctx.label("name"),
+                            Msg(gettext_noop("this platform is already registered at this level")),
                         )
                     )
         return errors
@@ -184,7 +195,7 @@ class InvestmentImporter(Importer):
                     RowError(
                         r.number,
                         ctx.label("project"),
-                        f"the same project, date and amount as row {seen[key]}",
+                        Msg(gettext_noop("the same project, date and amount as row {row}"), row=seen[key]),
                     )
                 )
             seen.setdefault(key, r.number)
@@ -197,7 +208,11 @@ class InvestmentImporter(Importer):
             for key, number in seen.items():
                 if key in existing:
                     errors.append(
-                        RowError(number, ctx.label("project"), "this receipt is already registered")
+                        RowError(
+                            number,
+                            ctx.label("project"),
+                            Msg(gettext_noop("this receipt is already registered")),
+                        )
                     )
         return errors
 

@@ -20,6 +20,7 @@ from kechuang.core.imports import Column, Importer, RowError, register
 from kechuang.core.imports import parsers as p
 from kechuang.core.imports.units import unit_parser
 from kechuang.core.roles import CHANGE
+from kechuang.messages import Msg, gettext_noop
 from transfer.models import (
     SUB_KINDS,
     AwardApplication,
@@ -81,9 +82,22 @@ def contract_type(value: str) -> str:
     for ctype, kinds in SUB_KINDS.items():
         if value in kinds:
             raise ValueError(
-                f"{value!r} is a sub-kind of {ctype}: give {ctype} as the type and {value} as the sub-kind"
+                Msg(
+                    gettext_noop(
+                        "{value} is a sub-kind of {type}: give {type} as the type and {kind} as the sub-kind"
+                    ),
+                    value=repr(value),
+                    type=ctype,
+                    kind=value,
+                )
             )
-    raise ValueError(f"{value!r} is not a contract type (use one of: {', '.join(ContractType.values)})")
+    raise ValueError(
+        Msg(
+            gettext_noop("{value} is not a contract type (use one of: {choices})"),
+            value=repr(value),
+            choices=", ".join(ContractType.values),
+        )
+    )
 
 
 def _seller_key(values) -> str:
@@ -165,7 +179,7 @@ class ContractImporter(Importer):
                     RowError(
                         r.number,
                         ctx.label("registration_no"),
-                        f"the same registration number as row {first[number]}",
+                        Msg(gettext_noop("the same registration number as row {row}"), row=first[number]),
                     )
                 )
             first.setdefault(number, r.number)
@@ -192,7 +206,10 @@ class ContractImporter(Importer):
                     RowError(
                         r.number,
                         ctx.label("registration_no"),
-                        f"{contract.registration_no} is already registered (use --update to replace it)",
+                        Msg(
+                            gettext_noop("{number} is already registered (use --update to replace it)"),
+                            number=contract.registration_no,
+                        ),
                     )
                 )
             elif ctx.actor is not None and contract.pk not in writable:
@@ -200,7 +217,7 @@ class ContractImporter(Importer):
                     RowError(
                         r.number,
                         ctx.label("registration_no"),
-                        f"{contract.registration_no} is already registered",
+                        Msg(gettext_noop("{number} is already registered"), number=contract.registration_no),
                     )
                 )
         return errors
