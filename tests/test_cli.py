@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import json
 import os
 import subprocess
 import sys
@@ -108,6 +110,10 @@ def test_unreachable_database_is_one_clear_message(tmp_path):
 
 
 def test_check_deploy_is_clean_in_production_mode(tmp_path):
+    # A site that drills its restores (security.md item 26; without a recent drill the check warns).
+    (tmp_path / "backups").mkdir()
+    today = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    (tmp_path / "backups" / "drills.log").write_text(json.dumps({"at": today, "ok": True}) + "\n")
     result = run(
         ["check", "--deploy", "--fail-level", "WARNING"],
         tmp_path,
