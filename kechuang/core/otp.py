@@ -79,19 +79,24 @@ def otp_enrol_confirm(*, actor, device, token: str, request=None) -> bool:
 
 
 @transaction.atomic
-def otp_device_reset(*, actor, user, request=None) -> int:
+def otp_device_reset(*, actor, user, request=None, operator: str | None = None) -> int:
     """Remove every second-factor device of `user` (a lost or replaced phone); they enrol again
-    at their next sign-in. Only the bureau admin may do it. Returns the number removed."""
+    at their next sign-in. Only the bureau admin may do it, or an operator at the server's shell
+    (`kechuang otp-reset`: actor None, `operator` names them) when the admin's own phone is
+    lost. Returns the number removed."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from kechuang.core.scope import scope_of
 
-    if not scope_of(actor).is_admin:
+    if actor is None and not operator:
+        raise PermissionError("a reset names who did it")
+    if actor is not None and not scope_of(actor).is_admin:
         raise PermissionError("only the bureau admin resets a second factor")
     count, _detail = TOTPDevice.objects.filter(user=user).delete()
     record_event(
         EventAction.OTP_RESET,
         actor=actor,
+        actor_name=operator if actor is None else None,
         request=request,
         obj=user,
         message=f"second factor of {user.get_username()} reset ({count} device(s) removed)",

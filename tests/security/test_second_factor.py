@@ -169,3 +169,22 @@ def test_an_admin_with_only_a_password_cannot_reach_the_reset_page(users, otp_on
     response = client.post("/accounts/second-factor/reset/", {"username": "admin"})
     assert response.status_code == 302 and response["Location"].startswith("/accounts/otp/verify/")
     assert TOTPDevice.objects.filter(user=users["admin"]).count() == 1
+
+
+@pytest.mark.django_db
+def test_an_operator_resets_a_device_from_the_shell(users, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from kechuang.core.otp import otp_device_reset
+
+    TOTPDevice.objects.create(user=users["admin"], name="a", confirmed=True)
+    call_command("otp-reset", "admin")
+    assert "admin reset: 1 device(s) removed" in capsys.readouterr().out
+    assert not TOTPDevice.objects.exists()
+    (event,) = Event.objects.filter(action=EventAction.OTP_RESET)
+    assert event.actor is None and event.actor_name.startswith("cli:")
+    with pytest.raises(CommandError, match="no account named 'nobody'"):
+        call_command("otp-reset", "nobody")
+    with pytest.raises(PermissionError):
+        otp_device_reset(actor=None, user=users["staff"])
