@@ -19,7 +19,7 @@ from dispatch.workflow import followup as followup_svc
 from dispatch.workflow import reports as report_svc
 from dispatch.workflow import warnings as warning_svc
 from dispatch.workflow.common import WorkflowError, reporting_units_for
-from kechuang.core.api import ListPagination
+from kechuang.core.api import ListPagination, ValidationProblemOut, year_query
 from kechuang.core.roles import CHANGE
 from kechuang.core.scope import get_scoped_or_404
 
@@ -27,8 +27,9 @@ PREFIX = "/dispatch"
 router = Router(tags=["dispatch"])
 
 
-class ProblemOut(Schema):
-    detail: str
+class StepProblemOut(Schema):
+    # a step refused (the reason), or django-ninja's own 422 for a body that does not fit
+    detail: str | list[ValidationProblemOut]
     field: str | None = None
     errors: list[list[str]] = []
 
@@ -171,7 +172,7 @@ def report_list(
 
 @router.post(
     "/reports",
-    response={201: ReportDetailOut, 403: ProblemOut, 422: ProblemOut},
+    response={201: ReportDetailOut, 403: StepProblemOut, 422: StepProblemOut},
     url_name="dispatch_report_create",
 )
 def report_create(request, payload: ReportCreateIn):
@@ -194,7 +195,7 @@ def report_detail(request, report_id: int):
 
 @router.post(
     "/reports/{int:report_id}/figures",
-    response={200: ReportDetailOut, 403: ProblemOut, 422: ProblemOut},
+    response={200: ReportDetailOut, 403: StepProblemOut, 422: StepProblemOut},
     url_name="dispatch_report_fill",
 )
 def report_fill(request, report_id: int, payload: FillIn):
@@ -222,7 +223,7 @@ def _step(request, report_id: int, step, **kwargs):
     return result
 
 
-STEP_RESPONSES = {200: ReportDetailOut, 403: ProblemOut, 422: ProblemOut}
+STEP_RESPONSES = {200: ReportDetailOut, 403: StepProblemOut, 422: StepProblemOut}
 
 
 @router.post("/reports/{int:report_id}/submit", response=STEP_RESPONSES, url_name="dispatch_report_submit")
@@ -321,7 +322,7 @@ def warning_detail(request, warning_id: int):
 
 @router.post(
     "/warnings/{int:warning_id}/resolve",
-    response={200: WarningOut, 403: ProblemOut, 422: ProblemOut},
+    response={200: WarningOut, 403: StepProblemOut, 422: StepProblemOut},
     url_name="dispatch_warning_resolve",
 )
 def warning_resolve(request, warning_id: int, payload: NoteOnlyIn | None = None):
@@ -377,12 +378,12 @@ class AnswerIn(Schema):
     answer: str = ""
 
 
-ORDER_RESPONSES = {200: OrderOut, 403: ProblemOut, 422: ProblemOut}
+ORDER_RESPONSES = {200: OrderOut, 403: StepProblemOut, 422: StepProblemOut}
 
 
 @router.get("/orders", response=list[OrderOut], url_name="dispatch_order_list")
 @paginate(ListPagination)
-def order_list(request, year: int | None = None, unit: str | None = None, status: str | None = None):
+def order_list(request, year: int | None = year_query(), unit: str | None = None, status: str | None = None):
     qs = FollowUpOrder.objects.for_user(request.user).select_related("unit").order_by("-issued_at", "-id")
     for field, value in (("year", year), ("unit__code", unit), ("status", status)):
         if value:

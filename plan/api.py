@@ -5,7 +5,7 @@ from decimal import Decimal
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from kechuang.core.api import ListPagination
+from kechuang.core.api import ListPagination, year_query
 from kechuang.core.scope import get_scoped_or_404
 from plan.models import Indicator, Plan, Target
 from plan.selectors import plan_tree
@@ -120,7 +120,9 @@ def indicator_list(request):
 
 @router.get("/targets", response=list[TargetOut], url_name="target_list")
 @paginate(ListPagination)
-def target_list(request, year: int | None = None, unit: str | None = None, indicator: str | None = None):
+def target_list(
+    request, year: int | None = year_query(), unit: str | None = None, indicator: str | None = None
+):
     qs = Target.objects.for_user(request.user).select_related("unit", "indicator")
     if year is not None:
         qs = qs.filter(year=year)

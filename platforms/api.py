@@ -9,7 +9,7 @@ from decimal import Decimal
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from kechuang.core.api import ListPagination
+from kechuang.core.api import ListPagination, year_query
 from kechuang.core.scope import get_scoped_or_404
 from platforms.models import CooperationAgreement, Investment, Platform, ZoneChecklistItem
 
@@ -64,7 +64,7 @@ class PlatformDetailOut(PlatformOut):
         return list(obj.evaluations.all())
 
 
-class AgreementOut(Schema):
+class PlatformAgreementOut(Schema):
     id: int
     title: str
     partner: str
@@ -80,7 +80,7 @@ class AgreementOut(Schema):
         return obj.unit.code
 
 
-class ProjectOut(Schema):
+class CooperationProjectOut(Schema):
     id: int
     title: str
     enterprise: int | None
@@ -98,9 +98,9 @@ class ProjectOut(Schema):
         return obj.enterprise.name if obj.enterprise_id else obj.undertaker
 
 
-class AgreementDetailOut(AgreementOut):
+class PlatformAgreementDetailOut(PlatformAgreementOut):
     content: str
-    projects: list[ProjectOut]
+    projects: list[CooperationProjectOut]
 
     @staticmethod
     def resolve_projects(obj):
@@ -177,9 +177,11 @@ def platform_detail(request, platform_id: int):
     return get_scoped_or_404(qs, request.user, pk=platform_id)
 
 
-@router.get("/cooperation", response=list[AgreementOut], url_name="platforms_agreement_list")
+@router.get("/cooperation", response=list[PlatformAgreementOut], url_name="platforms_agreement_list")
 @paginate(ListPagination)
-def agreement_list(request, unit: str | None = None, programme: str | None = None, year: int | None = None):
+def agreement_list(
+    request, unit: str | None = None, programme: str | None = None, year: int | None = year_query()
+):
     qs = CooperationAgreement.objects.for_user(request.user).select_related("unit")
     if unit:
         qs = qs.filter(unit__code=unit)
@@ -191,7 +193,9 @@ def agreement_list(request, unit: str | None = None, programme: str | None = Non
 
 
 @router.get(
-    "/cooperation/{int:agreement_id}", response=AgreementDetailOut, url_name="platforms_agreement_detail"
+    "/cooperation/{int:agreement_id}",
+    response=PlatformAgreementDetailOut,
+    url_name="platforms_agreement_detail",
 )
 def agreement_detail(request, agreement_id: int):
     qs = CooperationAgreement.objects.select_related("unit").prefetch_related("projects__enterprise")
@@ -200,7 +204,7 @@ def agreement_detail(request, agreement_id: int):
 
 @router.get("/investment", response=list[InvestmentOut], url_name="platforms_investment_list")
 @paginate(ListPagination)
-def investment_list(request, unit: str | None = None, year: int | None = None):
+def investment_list(request, unit: str | None = None, year: int | None = year_query()):
     qs = Investment.objects.for_user(request.user).select_related("unit")
     if unit:
         qs = qs.filter(unit__code=unit)

@@ -15,7 +15,7 @@ from django.http import Http404
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
-from kechuang.core.api import ListPagination
+from kechuang.core.api import ListPagination, year_query
 from kechuang.core.roles import CHANGE
 from kechuang.core.scope import get_scoped_or_404, scope_of
 from org.models import Unit
@@ -157,7 +157,7 @@ class ProjectOut(Schema):
         return obj.is_overdue()
 
 
-class IndicatorOut(Schema):
+class ProjectIndicatorOut(Schema):
     name: str
     target: Decimal | None
     measure: str
@@ -175,7 +175,7 @@ class TrancheOut(Schema):
 
 
 class ProjectDetailOut(ProjectOut):
-    indicators: list[IndicatorOut]
+    indicators: list[ProjectIndicatorOut]
     tranches: list[TrancheOut]
 
     @staticmethod
@@ -296,7 +296,9 @@ def guide_detail(request, year: int):
 
 @router.get("/applications", response=list[ApplicationOut], url_name="projects_application_list")
 @paginate(ListPagination)
-def application_list(request, year: int | None = None, status: str | None = None, unit: str | None = None):
+def application_list(
+    request, year: int | None = year_query(), status: str | None = None, unit: str | None = None
+):
     qs = Application.objects.for_user(request.user).select_related("guide", "category", "unit").order_by("id")
     if year:
         qs = qs.filter(guide__year=year)

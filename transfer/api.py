@@ -18,7 +18,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import ValidationError
 
-from kechuang.core.api import ListPagination
+from kechuang.core.api import ListPagination, year_query
 from kechuang.core.concurrency import expect_version
 from kechuang.core.roles import CHANGE
 from kechuang.core.scope import get_scoped_or_404
@@ -164,7 +164,7 @@ def contract_list_api(
     unit: str | None = None,
     type: str | None = None,  # the column's name in CONTRACTS.md
     status: str | None = None,
-    year: int | None = None,
+    year: int | None = year_query(),
     month: int | None = None,
     q: str | None = None,
 ):
