@@ -52,7 +52,12 @@ class Enterprise(Versioned, BaseModel):
         ordering = ["unit__order", "name"]
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
-        indexes = [models.Index(fields=["unit", "name"])]
+        indexes = [
+            models.Index(fields=["unit", "name"]),
+            # The list filtered by unit and domain: its page in name order and its capped count
+            # read this index alone (by (unit, name) the count read 100,000 rows of a unit at 1M).
+            models.Index(fields=["unit", "ht_domain", "name"]),
+        ]
 
     def __str__(self) -> str:
         return self.name
