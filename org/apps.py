@@ -14,9 +14,10 @@ class OrgConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from kechuang.core.pii import audit_masks
         from org.models import Grant, Section, Unit, User
 
         auditlog.register(Unit)
         auditlog.register(Section)
-        auditlog.register(User, exclude_fields=["password", "last_login"])
+        auditlog.register(User, exclude_fields=["password", "last_login"], **audit_masks(User))
         auditlog.register(Grant)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.models import BaseModel
+from kechuang.core.pii import PHONE, PersonalField
 from kechuang.core.roles import Role
 from kechuang.core.scope import ScopedQuerySet, ScopeSpec
 
@@ -93,7 +94,8 @@ class User(AbstractUser):
     """A person who signs in. What they may reach is in their grants, not in code branches."""
 
     display_name = models.CharField(_("display name"), max_length=64, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # Shown nowhere; SM4-encrypted at rest with the other phone numbers when the key is set.
+    phone = PersonalField(_("phone"), kind=PHONE, max_length=20, blank=True)
     section = models.ForeignKey(
         Section, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("bureau section")
     )

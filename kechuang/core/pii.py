@@ -254,7 +254,7 @@ def convert_stored(*, decrypt: bool = False) -> dict[str, int]:
         )
     counts: dict[str, int] = {}
     with transaction.atomic():
-        for model, field in personal_fields():
+        for model, field in sorted(personal_fields(), key=lambda mf: (mf[0]._meta.label, mf[1].name)):
             manager = model._base_manager
             # The column as stored: a cast has no from_db_value, so a ciphertext stays one.
             raw = manager.annotate(_stored=Cast(field.name, models.TextField())).values_list("pk", "_stored")

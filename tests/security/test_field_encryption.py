@@ -146,6 +146,7 @@ def test_the_command_encrypts_existing_rows_and_decrypts_them_back(units, enterp
     call_command("pii-encrypt", stdout=out)
     assert out.getvalue().splitlines() == [
         "enterprises.Enterprise.contact_phone: 1 encrypted",
+        "org.User.phone: 0 encrypted",
         "projects.Application.leader_phone: 0 encrypted",
         "talent.Person.id_number: 2 encrypted",
         "talent.Person.phone: 1 encrypted",
