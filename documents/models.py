@@ -49,6 +49,9 @@ class Document(BaseModel):
     as_of = models.DateTimeField(_("data as of"))
     snapshot = models.JSONField(_("data snapshot"), default=dict)
     digest = models.CharField(_("data version"), max_length=64, db_index=True)
+    # HMAC-SM3 of the snapshot's canonical JSON, written when the document is generated while
+    # KECHUANG_SNAPSHOT_KEY is set (security.md item 30); empty when the switch was off.
+    snapshot_mac = models.CharField(_("snapshot signature"), max_length=64, blank=True, editable=False)
     narrative = models.JSONField(_("narrative"), default=dict, blank=True)
     docx = models.BinaryField(_("file"))
     file_name = models.CharField(_("file name"), max_length=200)

@@ -19,8 +19,9 @@ from documents.builder.pdf import PdfUnavailable, docx_to_pdf, soffice
 from documents.builder.xlsx import render_xlsx
 from documents.compose import NARRATIVE_SLOTS, SERIES, compose, reference_of, title_of
 from documents.models import Document, DocumentKind
-from documents.snapshot import collect, digest
+from documents.snapshot import collect, digest, sign, signature_state
 from kechuang.core.audit import record_event
+from kechuang.core.crypto import snapshot_key
 from kechuang.core.models import EventAction
 from kechuang.core.roles import CHANGE, Role
 from kechuang.core.scope import ensure_in_scope, scope_of
@@ -28,6 +29,7 @@ from kechuang.core.scope import ensure_in_scope, scope_of
 __all__ = [
     "FORMATS",
     "DocumentError",
+    "SnapshotAltered",
     "DocumentFile",
     "document_file",
     "document_generate",
@@ -37,6 +39,7 @@ __all__ = [
     "pdf_available",
     "render_file",
     "validate_request",
+    "verify_snapshot",
 ]
 
 FORMATS = {
@@ -121,6 +124,31 @@ def _file_name(document_title: str, fmt: str) -> str:
     return document_title.replace("\n", "") + f".{fmt}"
 
 
+class SnapshotAltered(DocumentError):
+    """The stored snapshot does not match its HMAC-SM3 (or has none while the switch is on)."""
+
+
+def verify_snapshot(document: Document) -> None:
+    """With KECHUANG_SNAPSHOT_KEY set, refuse a document whose snapshot was changed after it was
+    generated, or that carries no signature (sign those made before the switch with
+    `kechuang snapshots-verify --sign-unsigned`). Off: nothing is checked."""
+    state = signature_state(document.snapshot, document.snapshot_mac)
+    if state == "altered":
+        raise SnapshotAltered(
+            _(
+                "The data of this document was altered after it was generated; it is not used. "
+                "Report this to the system administrator ('kechuang snapshots-verify')."
+            )
+        )
+    if state == "unsigned":
+        raise SnapshotAltered(
+            _(
+                "The data of this document carries no signature; it is not used until the "
+                "administrator signs it ('kechuang snapshots-verify --sign-unsigned')."
+            )
+        )
+
+
 def document_rebuild(snapshot: dict, narrative: dict | None, reference: str = "") -> bytes:
     """The .docx of a snapshot, a narrative and the number it was issued under: the same bytes
     every time for the same three."""
@@ -168,6 +196,13 @@ def document_generate(
             size=len(data),
             created_by=actor,
         )
+        key = snapshot_key()
+        if key is not None:
+            # Signed as the database gives it back (a JSON column may normalise numbers), so a
+            # later read verifies against exactly what is stored.
+            stored = Document.objects.values_list("snapshot", flat=True).get(pk=document.pk)
+            document.snapshot_mac = sign(stored, key)
+            Document.objects.filter(pk=document.pk).update(snapshot_mac=document.snapshot_mac)
         record_event(
             EventAction.EXPORT,
             actor=actor,
@@ -200,6 +235,7 @@ def document_narrative_update(*, actor, document: Document, narrative: dict, req
     if document.published:
         raise DocumentError(_("A published document no longer changes; generate a new one."))
     narrative = clean_narrative(document.kind, narrative)
+    verify_snapshot(document)
     data = document_rebuild(document.snapshot, narrative, document.reference)
     document.narrative = narrative
     document.docx = data
@@ -234,6 +270,7 @@ def document_publish(*, actor, document: Document, units=None, request=None) -> 
     )
     if not targets:
         raise DocumentError(_("Choose at least one unit to publish to."))
+    verify_snapshot(document)
     _number(document)
     data = document_rebuild(document.snapshot, document.narrative, document.reference)
     document.docx = data
@@ -291,6 +328,7 @@ def render_file(document: Document, fmt: str) -> DocumentFile:
     (LibreOffice, where installed)."""
     if fmt not in FORMATS:
         raise DocumentError(_("Unknown format {fmt!r}: choose docx, xlsx or pdf.").format(fmt=fmt))
+    verify_snapshot(document)
     if fmt == "docx":
         content = bytes(document.docx)
     elif fmt == "xlsx":

@@ -28,6 +28,8 @@ __all__ = [
     "collect",
     "digest",
     "period_months",
+    "sign",
+    "signature_state",
 ]
 
 SNAPSHOT_VERSION = 1
@@ -60,6 +62,28 @@ def digest(snapshot: dict) -> str:
     """SHA-256 of the snapshot's content without the moment it was read."""
     content = {k: v for k, v in snapshot.items() if k not in ("as_of", "version")}
     return hashlib.sha256(canonical(content)).hexdigest()
+
+
+def sign(snapshot: dict, key: bytes) -> str:
+    """HMAC-SM3 over the whole snapshot's canonical JSON (security.md item 30, switch 2)."""
+    from kechuang.core.crypto import hmac_sm3
+
+    return hmac_sm3(key, canonical(snapshot)).hex()
+
+
+def signature_state(snapshot: dict, mac: str) -> str:
+    """ "off" (no KECHUANG_SNAPSHOT_KEY: nothing is checked), "unsigned" (made before the switch
+    was turned on), "ok", or "altered" (the snapshot or its signature changed since)."""
+    import hmac
+
+    from kechuang.core.crypto import snapshot_key
+
+    key = snapshot_key()
+    if key is None:
+        return "off"
+    if not mac:
+        return "unsigned"
+    return "ok" if hmac.compare_digest(sign(snapshot, key), mac) else "altered"
 
 
 def _monthly_figures(year: int, months: list[int]) -> Callable[[int], list[dict]]:

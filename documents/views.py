@@ -30,6 +30,7 @@ from documents.services import (
     document_narrative_update,
     document_publish,
     pdf_available,
+    verify_snapshot,
 )
 from kechuang.core.audit import client_ip
 from kechuang.core.jobs import job_start
@@ -150,6 +151,12 @@ def document_detail(request, pk: int):
     form = (
         NarrativeForm(initial=document.narrative, slots=slots) if bureau and not document.published else None
     )
+    try:
+        verify_snapshot(document)
+        rows = _preview(document)
+    except DocumentError as exc:
+        messages.error(request, str(exc))
+        rows = []
     return render(
         request,
         "documents/detail.html",
@@ -159,7 +166,7 @@ def document_detail(request, pk: int):
             "period": f"{document.year}年{period(document.month)}",
             "bureau": bureau,
             "form": form,
-            "rows": _preview(document),
+            "rows": rows,
             "formats": [f for f in FORMATS if f != "pdf" or pdf_available()],
             "recipients": document.recipients.order_by("order", "code") if bureau else None,
             "same_data": Document.objects.for_user(request.user)
