@@ -157,7 +157,7 @@ def platform_list(
     unit: str | None = None,
     level: str | None = None,
     kind: str | None = None,
-    year: int | None = None,
+    year: int | None = year_query(),
 ):
     qs = Platform.objects.for_user(request.user).select_related("unit", "host_enterprise")
     if unit:

@@ -12,10 +12,10 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import Http404
-from ninja import Router, Schema, Status
+from ninja import Path, Router, Schema, Status
 from ninja.pagination import paginate
 
-from kechuang.core.api import ListPagination, year_query
+from kechuang.core.api import YEAR_MAX, YEAR_MIN, ListPagination, ValidationProblemOut, year_query
 from kechuang.core.roles import CHANGE
 from kechuang.core.scope import get_scoped_or_404, scope_of
 from org.models import Unit
@@ -280,7 +280,8 @@ class FindingOut(Schema):
 
 
 class RefusedOut(Schema):
-    detail: list[str]
+    # the reasons a step was refused, or django-ninja's own 422 for a body that does not fit
+    detail: list[str] | list[ValidationProblemOut]
 
 
 @router.get("/guides", response=list[GuideOut], url_name="projects_guide_list")
@@ -470,7 +471,7 @@ def external_detail(request, external_id: int):
 
 
 @router.get("/schedule/{int:year}", response=list[FindingOut], url_name="projects_schedule")
-def schedule(request, year: int):
+def schedule(request, year: int = Path(..., ge=YEAR_MIN, le=YEAR_MAX)):
     """The late items of a year (the plan's schedule), limited to the caller's units."""
     scope = scope_of(request.user)
     findings = schedule_findings(year)

@@ -10,7 +10,7 @@ from decimal import Decimal
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from kechuang.core.api import ListPagination
+from kechuang.core.api import ListPagination, year_query
 from kechuang.core.scope import get_scoped_or_404
 from rules import idnumber
 from talent import services
@@ -287,7 +287,7 @@ def expert_list(request, field: str | None = None):
 
 @router.get("/phd-projects", response=list[PhdProjectOut], url_name="talent_phd_project_list")
 @paginate(ListPagination)
-def phd_project_list(request, unit: str | None = None, year: int | None = None):
+def phd_project_list(request, unit: str | None = None, year: int | None = year_query()):
     qs = PhdProject.objects.for_user(request.user).select_related("unit", "person", "enterprise")
     if unit:
         qs = qs.filter(unit__code=unit)
@@ -306,7 +306,7 @@ def phd_project_detail(request, project_id: int):
 
 @router.get("/school-enterprise", response=list[AgreementOut], url_name="talent_agreement_list")
 @paginate(ListPagination)
-def agreement_list(request, unit: str | None = None, year: int | None = None):
+def agreement_list(request, unit: str | None = None, year: int | None = year_query()):
     qs = SchoolEnterpriseAgreement.objects.for_user(request.user).select_related("unit", "enterprise")
     if unit:
         qs = qs.filter(unit__code=unit)
@@ -328,7 +328,9 @@ def agreement_detail(request, agreement_id: int):
 
 @router.get("/commissioners", response=list[AssignmentOut], url_name="talent_assignment_list")
 @paginate(ListPagination)
-def assignment_list(request, unit: str | None = None, year: int | None = None, level: str | None = None):
+def assignment_list(
+    request, unit: str | None = None, year: int | None = year_query(), level: str | None = None
+):
     qs = Assignment.objects.for_user(request.user).select_related("unit", "person")
     if unit:
         qs = qs.filter(unit__code=unit)
