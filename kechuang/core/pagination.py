@@ -115,6 +115,12 @@ def _after(order: Sequence[str], values: list, *, forward: bool) -> Q | None:
         for prev_name, _d, prev_value in terms[:i]:
             step &= Q(**{prev_name: prev_value})
         condition = step if condition is None else condition | step
+    if condition is not None and len(terms) > 1:
+        # The same bound on the first key alone, implied by the OR above: neither database
+        # turns the OR into an index range, so without it a deep page scanned the index from the
+        # top (7 s for the contract list 90 % down at 1M rows on PostgreSQL).
+        name, desc, value = terms[0]
+        condition &= Q(**{f"{name}__{'gte' if desc != forward else 'lte'}": value})
     return condition
 
 
