@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -70,7 +70,7 @@ def otp_enrol(request):
     if not needs_second_factor(user) or user.is_verified():
         return redirect(_next(request))
     if confirmed_device(user) is not None:
-        return redirect(reverse("otp_verify") + (f"?next={_next(request)}"))
+        return redirect(reverse("otp_verify") + "?" + urlencode({"next": _next(request)}))
     device = pending_device(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -98,7 +98,7 @@ def otp_verify(request):
         return redirect(_next(request))
     device = confirmed_device(user)
     if device is None:
-        return redirect(reverse("otp_enrol") + (f"?next={_next(request)}"))
+        return redirect(reverse("otp_enrol") + "?" + urlencode({"next": _next(request)}))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         allowed, _data = device.verify_is_allowed()
