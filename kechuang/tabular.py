@@ -255,6 +255,8 @@ def _missing(name: str, missing: list[str], aliases) -> Msg:
     """English names the columns (CONTRACTS.md); a page adds the Chinese header to look for."""
     headers = [(aliases or {}).get(c, ()) for c in missing]
     return Msg(
+        # The Chinese text also names the template's headers: no brace-format check on it.
+        # xgettext:no-python-brace-format
         gettext_noop("{name}: row 1: missing column(s) {columns}"),
         name=name,
         columns=", ".join(missing),
