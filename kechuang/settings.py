@@ -206,7 +206,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 # Idle timeout: the cookie age counts from the last save, so save on every request
 # (security.md item 20); the absolute lifetime is enforced by SessionLifetimeMiddleware.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Idle timeout: an active session is saved (its expiry pushed back) once a minute, not on every
+# request (kechuang.core.middleware.SessionLifetimeMiddleware).
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_SECONDS = 60
 SESSION_ABSOLUTE_SECONDS = 12 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 import pytest
@@ -47,8 +48,44 @@ def test_sessions_end_after_the_absolute_lifetime(users, settings):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_idle_timeout_is_on(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_COOKIE_AGE <= 30 * 60
+def _stored(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.session.session_key)
+
+
+@pytest.mark.django_db
+def test_an_idle_session_ends_and_an_active_one_is_kept_alive(users, settings):
+    """Idle timeout (security.md item 20): the stored session expires SESSION_COOKIE_AGE after its
+    last save; activity saves it again once SESSION_TOUCH_SECONDS have passed, not on every request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    assert settings.SESSION_COOKIE_AGE <= 30 * 60 and settings.SESSION_TOUCH_SECONDS <= 60
+    client = Client()
+    client.force_login(users["district"])
+    assert client.get("/").status_code == 200
+    # within the touch interval a page view writes no session
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    assert not [q for q in queries if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")]
+    # after the interval, activity pushes the expiry back to a full SESSION_COOKIE_AGE
+    session = client.session
+    session["touched_at"] = int(time.time()) - settings.SESSION_TOUCH_SECONDS
+    session.save()
+    row = _stored(client)
+    row.expire_date = timezone.now() + dt.timedelta(seconds=10)
+    row.save()
+    assert client.get("/").status_code == 200
+    left = (_stored(client).expire_date - timezone.now()).total_seconds()
+    assert settings.SESSION_COOKIE_AGE - 5 < left <= settings.SESSION_COOKIE_AGE
+    # idle past the expiry: the next request is sent to the login page
+    row = _stored(client)
+    row.expire_date = timezone.now() - dt.timedelta(seconds=1)
+    row.save()
+    response = client.get("/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
 @pytest.mark.django_db
