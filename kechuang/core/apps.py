@@ -13,4 +13,6 @@ class CoreConfig(AppConfig):
         from kechuang.core import signals  # noqa: F401  (login/logout audit receivers)
         from kechuang.core.drill import drill_check
 
-        checks.register(drill_check)
+        # A deployment check: `kechuang check --deploy` reports it; every other command (the CLI's
+        # reports and imports) would otherwise print it on stderr in production.
+        checks.register(drill_check, "kechuang", deploy=True)

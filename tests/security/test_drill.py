@@ -95,9 +95,10 @@ def test_the_check_warns_in_production_when_the_last_drill_is_missing_or_old(set
     assert drill_check() == []
 
 
-def test_kechuang_check_reports_it(settings, var_dir):
+def test_kechuang_check_deploy_reports_it(settings, var_dir):
     settings.DEBUG = False
+    call_command("check", fail_level="WARNING")  # a deployment check: plain `check` is quiet
     with pytest.raises(SystemCheckError, match="kechuang.W001"):
-        call_command("check", fail_level="WARNING")
+        call_command("check", deploy=True, fail_level="WARNING", tags=["kechuang"])
     _write_log(var_dir, {"at": _ago(2), "ok": True})
-    call_command("check", fail_level="WARNING")
+    call_command("check", deploy=True, fail_level="WARNING", tags=["kechuang"])
