@@ -116,7 +116,10 @@ MIDDLEWARE = [
 # Login lockout (security.md item 18): 5 failures lock the username+IP pair for 15 minutes; a
 # success resets the count. Locking the pair, not the username, stops an outsider locking a
 # district officer out.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "kechuang.core.backends.ExpiringModelBackend",
+]
 AXES_ENABLED = env_bool("KECHUANG_LOGIN_LOCKOUT", True)
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)

@@ -32,14 +32,13 @@ def _signed_in(user) -> Client:
 def test_an_account_past_its_end_date_is_disabled_and_its_sessions_end(make_user, capsys):
     today = timezone.localdate()
     ended = make_user("temp-helper", Role.STAFF)
-    ended.expires_on = today - dt.timedelta(days=1)
-    ended.save()
     last_day = make_user("last-day", Role.STAFF)
-    last_day.expires_on = today
-    last_day.save()
     open_ended = make_user("permanent", Role.STAFF)
     clients = {u.username: _signed_in(u) for u in (ended, last_day, open_ended)}
     assert Session.objects.count() == 3
+    # the end dates are set while the sessions are open (sign-in itself refuses an ended account)
+    User.objects.filter(pk=ended.pk).update(expires_on=today - dt.timedelta(days=1))
+    User.objects.filter(pk=last_day.pk).update(expires_on=today)
 
     call_command("accounts-expire")
 
@@ -58,6 +57,20 @@ def test_an_account_past_its_end_date_is_disabled_and_its_sessions_end(make_user
     # A second run finds nothing more to do.
     call_command("accounts-expire")
     assert "0 account(s) disabled" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_an_ended_account_cannot_sign_in_and_its_session_ends_before_the_daily_run(make_user):
+    """The backend refuses an account past its end date at once; the command only tidies up."""
+    today = timezone.localdate()
+    user = make_user("panel-expert", Role.STAFF)
+    client = _signed_in(user)
+    User.objects.filter(pk=user.pk).update(expires_on=today - dt.timedelta(days=1))
+    response = client.get("/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert not Client().login(username=user.username, password=PASSWORD)
+    User.objects.filter(pk=user.pk).update(expires_on=today)  # its last day: still allowed
+    assert Client().login(username=user.username, password=PASSWORD)
 
 
 @pytest.mark.django_db
