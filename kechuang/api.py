@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 
 from auditlog.context import auditlog_value
-from django.db import transaction
+from django.db import DataError, transaction
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.security import APIKeyCookie, HttpBearer
@@ -69,6 +69,16 @@ def _stale(request, exc):
     if transaction.get_connection().in_atomic_block:
         transaction.set_rollback(True)
     return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(DataError)
+def _unstorable(request, exc):
+    """A value the database cannot hold or compare (a NUL character on PostgreSQL): the
+    request's fault, so 422 instead of a 500; the request's transaction rolls back."""
+    if transaction.get_connection().in_atomic_block:
+        transaction.set_rollback(True)
+    detail = "A value in the request cannot be stored or searched (for example a NUL character)."
+    return api.create_response(request, {"detail": detail}, status=422)
 
 
 @api.exception_handler(PreconditionRequired)

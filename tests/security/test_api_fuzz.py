@@ -14,12 +14,15 @@ time)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -121,6 +124,22 @@ def _cross_unit_check(world, own_codes: set[str], foreign_ids: dict[str, dict]):
     return cross_unit
 
 
+@contextlib.contextmanager
+def _keep_the_test_connection():
+    """The bare WSGI handler closes the database connection when a request starts and finishes
+    (on PostgreSQL, the test's transaction with it); Django's test client unhooks that around
+    each of its requests, and so do we around the fuzzing (after the last test-client request,
+    which hooks it back)."""
+    hooks = (request_started, request_finished)
+    for signal in hooks:
+        signal.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        for signal in hooks:
+            signal.connect(close_old_connections)
+
+
 def _fuzz(world, role: str, checks) -> list[str]:  # noqa: F811
     app = get_wsgi_application()
     _token, raw = ApiToken.issue(world["users"][role])
@@ -134,12 +153,13 @@ def _fuzz(world, role: str, checks) -> list[str]:  # noqa: F811
     failures: list[str] = []
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 50, "the schema lost its operations"
-    for op in operations:
-        for mode in MODES:
-            try:
-                _runner(op, mode, foreign_ids.get(op.path, {}), headers, checks)()
-            except (Exception, BaseExceptionGroup) as exc:  # each failing operation is one entry
-                failures.append(f"{role} {mode.value} {op.label}:\n{str(exc)[:2000]}")
+    with _keep_the_test_connection():
+        for op in operations:
+            for mode in MODES:
+                try:
+                    _runner(op, mode, foreign_ids.get(op.path, {}), headers, checks)()
+                except (Exception, BaseExceptionGroup) as exc:  # each failing operation is one entry
+                    failures.append(f"{role} {mode.value} {op.label}:\n{str(exc)[:2000]}")
     return failures
 
 
