@@ -62,6 +62,10 @@ class PlatformImporter(Importer):
 
     kind = "platforms"
     label = _("Innovation platforms")
+    # Recognition is the bureau's: a district's platforms come in as cultivating.
+    decision_columns = ("status", "approved_on", "approval_document")
+    proposer_values = {"status": frozenset({PlatformStatus.CULTIVATING})}
+    proposer_defaults = {"status": PlatformStatus.CULTIVATING}
 
     def build_columns(self) -> list[Column]:
         opt = {"required": False, "optional_column": True}

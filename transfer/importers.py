@@ -385,6 +385,9 @@ class TransferProjectImporter(Importer):
 
     kind = "transfer-projects"
     label = _("Achievement transformation projects")
+    # The approval, its date and funding are the bureau's; a district applies or withdraws.
+    decision_columns = ("status", "decided_on", "funding")
+    proposer_values = {"status": frozenset({ProjectStatus.APPLIED, ProjectStatus.WITHDRAWN})}
 
     def build_columns(self) -> list[Column]:
         statuses = {
@@ -498,6 +501,9 @@ class AwardImporter(Importer):
 
     kind = "awards"
     label = _("Provincial S&T award applications")
+    # The result, grade and date are the province's, recorded by the bureau.
+    decision_columns = ("result", "grade", "result_on")
+    proposer_values = {"result": frozenset({AwardResult.PENDING, AwardResult.WITHDRAWN})}
 
     def build_columns(self) -> list[Column]:
         from transfer.models import AwardGrade

@@ -122,6 +122,13 @@ class Importer:
     # Whether district staff may use it (rows are then checked against their scope); by default
     # the lists with a `unit` column.
     district_allowed: ClassVar[bool | None] = None
+    # Columns recording the bureau's decision (security.md items 16/17: a district proposes, the
+    # bureau decides), as on the registries' forms (kechuang.core.forms.BureauDecisionsForm). For
+    # anyone but the bureau's writers a value there is refused, except one of `proposer_values`;
+    # an empty one takes `proposer_defaults` (where the importer's own default is a decision).
+    decision_columns: ClassVar[tuple[str, ...]] = ()
+    proposer_values: ClassVar[dict[str, frozenset]] = {}
+    proposer_defaults: ClassVar[dict[str, object]] = {}
 
     def __init__(self) -> None:
         self.columns: list[Column] = self.build_columns()
@@ -151,6 +158,29 @@ class Importer:
             for r in rows
             if r.values.get("unit") is not None and r.values["unit"].pk not in scope.unit_ids
         ]
+
+    def limit_decisions(self, rows: list[ParsedRow], ctx: Context) -> list[RowError]:
+        """Refuse a proposer's value in a decision column; fill the proposer's defaults."""
+        from kechuang.core.forms import decides
+
+        if ctx.actor is None or not self.decision_columns or decides(ctx.actor):
+            return []
+        errors = []
+        for r in rows:
+            for name in self.decision_columns:
+                value = r.values.get(name)
+                if value in (None, ""):
+                    if name in self.proposer_defaults:
+                        r.values[name] = self.proposer_defaults[name]
+                elif value not in self.proposer_values.get(name, ()):
+                    errors.append(
+                        RowError(
+                            r.number,
+                            ctx.label(name),
+                            Msg(gettext_noop("recorded by the bureau: leave it empty")),
+                        )
+                    )
+        return errors
 
     def for_districts(self) -> bool:
         if self.district_allowed is not None:
@@ -313,7 +343,9 @@ def _import_file(
     rows, errors = _parse(importer, table, ctx, progress)
     # Checks across rows run even when cells failed, so one pass reports every problem;
     # importers treat a None value as "already reported".
-    errors += importer.out_of_scope(rows, ctx) + importer.check(rows, ctx)
+    errors += importer.out_of_scope(rows, ctx)
+    errors += importer.limit_decisions(rows, ctx)  # before check(): it may fill defaults
+    errors += importer.check(rows, ctx)
     if errors:
         # One message per problem, by row, in the order of the file's columns.
         raise ImportFailed(sorted(dict.fromkeys(errors), key=lambda e: e.row))
