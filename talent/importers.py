@@ -160,7 +160,7 @@ class TalentImporter(Importer):
                 aliases=("学历学位",),
                 **opt,
             ),
-            Column("phone", "联系电话", p.text(20), aliases=("电话", "手机"), **opt),
+            Column("phone", "联系电话", p.phone(), aliases=("电话", "手机"), **opt),
             Column(
                 "category",
                 "人才类别",

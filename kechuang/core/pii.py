@@ -67,6 +67,27 @@ def mask_phone(value: str | None) -> str:
 
 _MASKS: dict[str, Callable[[str | None], str]] = {ID_NUMBER: mask_id, PHONE: mask_phone}
 
+# What a phone number may hold (digits, +, -, brackets, spaces): the same on forms, imports and
+# the model, so a value such as "sm4:..." can never be stored as if it were a ciphertext.
+PHONE_PATTERN = r"^[0-9+\-() ]{7,20}$"
+
+
+def _not_ciphertext(value) -> None:
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    if crypto.is_encrypted(value):
+        raise ValidationError(_("This is not an ID or phone number."), code="invalid")
+
+
+def _validators(kind: str) -> list:
+    from django.core.validators import RegexValidator
+    from django.utils.translation import gettext_lazy as _
+
+    if kind == PHONE:
+        return [_not_ciphertext, RegexValidator(PHONE_PATTERN, _("Enter a phone number of 7 to 20 digits."))]
+    return [_not_ciphertext]
+
 
 def mask(kind: str, value: str | None) -> str:
     return _MASKS[kind](value)
@@ -98,6 +119,8 @@ class PersonalField(models.CharField):
         if kind not in _MASKS:
             raise ValueError(f"PersonalField kind must be one of {sorted(_MASKS)}")
         self.kind = kind
+        # Instance defaults, not `validators=`: they stay out of the migrations.
+        self.default_validators = _validators(kind)
         super().__init__(*args, **kwargs)
 
     def deconstruct(self):
@@ -119,6 +142,13 @@ class PersonalField(models.CharField):
 
     def get_prep_value(self, value):
         value = super().get_prep_value(value)
+        if crypto.is_encrypted(value) and not getattr(_state, "plain", False):
+            # Only a real ciphertext passes as one; typed text that merely looks like one would
+            # otherwise be stored as is and break every read of the row (from_db_value).
+            if not crypto.field_key_set():
+                raise ValueError("a personal value may not start with " + crypto.PREFIX)
+            crypto.field_decrypt(value)  # raises on anything but a ciphertext of this key
+            return value
         if (
             value
             and isinstance(value, str)

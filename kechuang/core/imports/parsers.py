@@ -113,6 +113,23 @@ def text(max_length: int = 200):
     return _with_batch(parse, lambda cells: batch_cells(cells, accept, (str,)))
 
 
+def phone():
+    """A phone number as kechuang.core.pii.PHONE_PATTERN allows it (7 to 20 digits, +, -,
+    brackets, spaces)."""
+    import re
+
+    from kechuang.core.pii import PHONE_PATTERN
+
+    pattern = re.compile(PHONE_PATTERN)
+
+    def parse(value: str) -> str:
+        if not pattern.match(value):
+            raise ValueError(Msg(gettext_noop("{value} is not a phone number"), value=repr(value)))
+        return value
+
+    return parse
+
+
 def decimal(*, minimum: Decimal | None = Decimal(0), places: int = 4):
     def parse(value: str) -> Decimal:
         cleaned = value.replace(",", "").replace("，", "")
