@@ -180,6 +180,9 @@ class ApiTokenQuerySet(models.QuerySet):
             return None
         if token.expires is not None and token.expires <= timezone.now():
             return None
+        # An account past its end date is refused at once, as at sign-in (ExpiringModelBackend).
+        if token.user.expires_on is not None and timezone.localdate() > token.user.expires_on:
+            return None
         ApiToken.objects.filter(pk=token.pk).update(last_used=timezone.now())
         return token.user
 

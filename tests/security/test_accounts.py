@@ -74,6 +74,18 @@ def test_an_ended_account_cannot_sign_in_and_its_session_ends_before_the_daily_r
 
 
 @pytest.mark.django_db
+def test_an_ended_accounts_api_token_is_refused_at_once(make_user):
+    from org.models import ApiToken
+
+    user = make_user("api-client", Role.STAFF)
+    _token, raw = ApiToken.issue(user)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    assert Client().get("/api/v1/enterprises", **auth).status_code == 200
+    User.objects.filter(pk=user.pk).update(expires_on=timezone.localdate() - dt.timedelta(days=1))
+    assert Client().get("/api/v1/enterprises", **auth).status_code == 401
+
+
+@pytest.mark.django_db
 def test_the_inactivity_limit_is_a_setting_and_off_by_default(make_user, settings):
     now = timezone.now()
     idle = make_user("idle", Role.STAFF)
