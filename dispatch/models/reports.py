@@ -63,6 +63,22 @@ class _LockedQuerySet(ScopedQuerySet):
 class _LockedPartQuerySet(_LockedQuerySet):
     accepted = Q(report__status=ReportStatus.ACCEPTED)
 
+    @staticmethod
+    def _refuse_target(report_ids) -> None:
+        """Rows may not be added to, or moved into, an accepted report either."""
+        ids = {getattr(r, "pk", r) for r in report_ids if r is not None}
+        if ids and MonthlyReport.objects.filter(pk__in=ids, status=ReportStatus.ACCEPTED).exists():
+            raise LockedReportError("an accepted report cannot change; start a correction")
+
+    def update(self, **kwargs):
+        self._refuse_target([kwargs.get("report", kwargs.get("report_id"))])
+        return super().update(**kwargs)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        self._refuse_target([o.report_id for o in objs])
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class MonthlyReport(BaseModel):
     """One revision of a unit's report for one month. Revision 1 is the report; a later revision

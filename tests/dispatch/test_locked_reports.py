@@ -46,6 +46,12 @@ def test_bulk_paths_refuse_an_accepted_report(users, report):
     fig.value = Decimal(2)
     with pytest.raises(LockedReportError):
         ReportFigure.objects.bulk_update([fig], ["value"])
+    # nothing is added to it or moved into it either
+    with pytest.raises(LockedReportError):
+        ReportFigure.objects.bulk_create([ReportFigure(report=report, indicator=fig.indicator, value=1)])
+    draft = monthly_report_create(actor=users["district"], unit=report.unit, year=2023, month=7)
+    with pytest.raises(LockedReportError):
+        ReportFigure.objects.filter(report=draft).update(report=report)
     # a set mixing open and accepted reports is refused whole
     with pytest.raises(LockedReportError):
         MonthlyReport.objects.filter(unit=report.unit).update(reason="x")
