@@ -9,6 +9,7 @@ import uuid
 
 __all__ = [
     "ChineseByDefaultMiddleware",
+    "GateMiddleware",
     "RequestIdLogFilter",
     "RequestIdMiddleware",
     "SessionLifetimeMiddleware",
@@ -110,3 +111,39 @@ class StaleVersionMiddleware:
         if isinstance(exception, StaleVersion):
             return render(request, "409.html", {"message": str(exception)}, status=409)
         return None
+
+
+class GateMiddleware:
+    """Holds a signed-in user who has a step to take first (`due`) at that step's page; the API
+    answers 403 with `api_detail` meanwhile. Paths under `OPEN` stay reachable (sign-out, the
+    step's own pages, static files). The password-change and second-factor gates are two."""
+
+    OPEN: tuple[str, ...] = ("/static/", "/i18n/", "/healthz", "/favicon")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def due(self, user) -> bool:
+        raise NotImplementedError
+
+    def api_detail(self) -> str:
+        raise NotImplementedError
+
+    def step_url(self, request, user) -> str:
+        raise NotImplementedError
+
+    def __call__(self, request):
+        from django.http import JsonResponse
+        from django.shortcuts import redirect
+
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(self.OPEN)
+            and self.due(user)
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": self.api_detail()}, status=403)
+            return redirect(self.step_url(request, user))
+        return self.get_response(request)

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
-from django.http import JsonResponse
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from kechuang.core.audit import record_event
+from kechuang.core.middleware import GateMiddleware
 from kechuang.core.models import EventAction
 from kechuang.core.roles import Role
 
@@ -105,39 +104,20 @@ def otp_device_reset(*, actor, user, request=None, operator: str | None = None) 
     return count
 
 
-class SecondFactorMiddleware:
+class SecondFactorMiddleware(GateMiddleware):
     """Holds a password-only session of an OTP role at the enrol / verify step; the API answers
     403 meanwhile. Sign-in and sign-out, the OTP pages and static files stay open."""
 
-    OPEN = (
-        "/accounts/login/",
-        "/accounts/logout/",
-        "/accounts/otp/",
-        "/static/",
-        "/i18n/",
-        "/healthz",
-        "/favicon",
-    )
+    OPEN = ("/accounts/login/", "/accounts/logout/", "/accounts/otp/", *GateMiddleware.OPEN)
 
-    def __init__(self, get_response):
-        self.get_response = get_response
+    def due(self, user) -> bool:
+        return needs_second_factor(user) and not user.is_verified()
 
-    def __call__(self, request):
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not request.path.startswith(self.OPEN)
-            and needs_second_factor(user)
-            and not user.is_verified()
-        ):
-            if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {"detail": _("Give your second-factor code before using the API.")}, status=403
-                )
-            step = "otp_verify" if confirmed_device(user) else "otp_enrol"
-            target = reverse(step)
-            if request.method == "GET":
-                target += "?" + urlencode({"next": request.get_full_path()})
-            return redirect(target)
-        return self.get_response(request)
+    def api_detail(self) -> str:
+        return _("Give your second-factor code before using the API.")
+
+    def step_url(self, request, user) -> str:
+        target = reverse("otp_verify" if confirmed_device(user) else "otp_enrol")
+        if request.method == "GET":
+            target += "?" + urlencode({"next": request.get_full_path()})
+        return target

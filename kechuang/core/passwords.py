@@ -18,12 +18,12 @@ import string
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from kechuang.core.middleware import GateMiddleware
 
 __all__ = [
     "CharClassesValidator",
@@ -136,24 +136,17 @@ def password_change_due(user) -> str | None:
     return None
 
 
-class PasswordPolicyMiddleware:
+class PasswordPolicyMiddleware(GateMiddleware):
     """Sends a signed-in user whose password is initial or expired to the change page; the
     API answers 403 until it is changed. Sign-out, the change page and static files stay open."""
 
-    OPEN = ("/accounts/", "/static/", "/i18n/", "/healthz", "/favicon")
+    OPEN = ("/accounts/", *GateMiddleware.OPEN)
 
-    def __init__(self, get_response):
-        self.get_response = get_response
+    def due(self, user) -> bool:
+        return bool(password_change_due(user))
 
-    def __call__(self, request):
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not request.path.startswith(self.OPEN)
-            and password_change_due(user)
-        ):
-            if request.path.startswith("/api/"):
-                return JsonResponse({"detail": _("Change your password before using the API.")}, status=403)
-            return redirect(reverse("password_change"))
-        return self.get_response(request)
+    def api_detail(self) -> str:
+        return _("Change your password before using the API.")
+
+    def step_url(self, request, user) -> str:
+        return reverse("password_change")
