@@ -289,6 +289,9 @@ def _collector_paused():
             gc.enable()
 
 
+# The collector stays paused until the import's cells and rows are freed, so it never walks
+# them (they go by reference counting as the function returns, before the decorator resumes it).
+@_collector_paused()
 def import_file(
     kind: str,
     path: str | Path,
@@ -301,32 +304,6 @@ def import_file(
     origin: dict[str, str] | None = None,
 ) -> ImportResult:
     """Import the file, or raise ImportFailed listing every problem; nothing is written then."""
-    # The collector stays paused until the import's cells and rows are freed, so it never
-    # walks them (they go by reference counting as the inner call returns).
-    with _collector_paused():
-        return _import_file(
-            kind,
-            path,
-            actor=actor,
-            dry_run=dry_run,
-            options=options,
-            progress=progress,
-            display_name=display_name,
-            origin=origin,
-        )
-
-
-def _import_file(
-    kind: str,
-    path: str | Path,
-    *,
-    actor=None,
-    dry_run: bool = False,
-    options: dict[str, Any] | None = None,
-    progress: Progress | None = None,
-    display_name: str | None = None,
-    origin: dict[str, str] | None = None,
-) -> ImportResult:
     from kechuang.core.audit import record_event
     from kechuang.core.models import EventAction, ImportRun, ImportStatus
 
