@@ -22,9 +22,10 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = Path(os.environ.get("KECHUANG_BENCH_DIR", ROOT / "var" / "bench"))
 
 
-def setup() -> None:
+def setup() -> bool:
     """Django, and `kechuang init` unless the database is migrated and holds the units already:
-    init's system checks and plan load cost a few seconds of CPU in every case process."""
+    init's system checks and plan load cost a few seconds of CPU in every case process. True
+    when it initialised the database."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     import django
 
@@ -42,6 +43,8 @@ def setup() -> None:
                 cur.execute("PRAGMA synchronous=OFF")
         call_command("init", verbosity=0)
         connection.close()
+        return True
+    return False
 
 
 def _has_units() -> bool:
@@ -450,13 +453,19 @@ def case_export(size: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Django benchmark cases")
-    parser.add_argument("cases", help="comma-separated: import, lists, export (export runs alone)")
+    parser.add_argument(
+        "cases",
+        help="comma-separated: import, lists, export (export runs alone); prepare: only migrate and init",
+    )
     parser.add_argument("--import-size", type=int, default=10_000)
     parser.add_argument("--lists-size", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--list-repeat", type=int, default=10)
     args = parser.parse_args()
-    setup()
+    initialised = setup()
+    if args.cases == "prepare":
+        print(json.dumps({"initialised": initialised}))
+        return
     out: dict = {"rows": [], "notes": []}
     for case in args.cases.split(","):
         if case == "import":
