@@ -125,9 +125,14 @@ def contract_list(*, fetched_by, filters: ContractFilter | None = None) -> Query
     return (filters or ContractFilter()).apply(qs)
 
 
-def contract_totals(qs: QuerySet) -> dict[str, Decimal | int]:
-    """Count and sums of the rows; the registered ones are what TECH_CONTRACT_VALUE adds up."""
-    agg = qs.order_by().aggregate(
+def contract_totals(qs: QuerySet, limit: int | None = None) -> dict[str, Decimal | int]:
+    """Count and sums of the rows; the registered ones are what TECH_CONTRACT_VALUE adds up.
+    `limit`: read at most that many rows (a subquery with LIMIT), so a list page's totals stay
+    bounded even if rows arrive between its capped count and this."""
+    rows = qs.order_by()
+    if limit is not None:
+        rows = rows[:limit]
+    agg = rows.aggregate(
         count=Count("id"),
         value=Coalesce(Sum("contract_value"), Value(Decimal(0))),
         tech=Coalesce(Sum("tech_value"), Value(Decimal(0))),

@@ -218,7 +218,7 @@ def contract_list(request):
             "rows": _list_rows(page.object_list, context["units"]),
             "count": count,
             "count_exact": exact,
-            "totals": contract_totals(qs) if exact else None,
+            "totals": contract_totals(qs, limit=count) if exact else None,
             "summary": _year_summary(request.user, year, whole=request.GET.get("summary") == "all"),
             "has_any": in_scope > 0,
             "followups": followups,
