@@ -55,7 +55,7 @@ from rules.dispatch import (
     figures_frame,
     levels_frame,
     polars_schema,
-    resolve_levels,
+    resolve_level_rows,
 )
 from rules.dispatch import figures as per_record_figures
 from rules.forecast import backtest, backtest_frame, meets_target
@@ -191,11 +191,17 @@ class FigureData:
     # Both give the same figures to the last bit (tests/dispatch/).
     vectorised: bool = False
     _records: list[ActualRecord] | None = None
+    _target_records: list[TargetRecord] | None = None
     _levels: dict | pl.DataFrame | None = None
+
+    def _rows(self) -> Iterable[tuple]:
+        """The actuals as (unit, indicator, year, month, value) tuples: the columns zipped, which
+        is several times cheaper than iter_rows."""
+        return zip(*(self.actuals.get_column(name).to_list() for name in ACTUALS_SCHEMA), strict=True)
 
     def records(self) -> list[ActualRecord]:
         if self._records is None:
-            self._records = [ActualRecord(*row) for row in self.actuals.iter_rows()]
+            self._records = [ActualRecord(*row) for row in self._rows()]
         return self._records
 
     def figures(self, month: int) -> list[dict]:
@@ -205,8 +211,12 @@ class FigureData:
         if self.vectorised:
             rows = figures_frame(self.actuals, self.targets, *args, **kw).to_dicts()
         else:
-            targets = [TargetRecord(*row) for row in self.targets.iter_rows()]
-            rows = [f.as_dict() for f in per_record_figures(self.records(), targets, *args, **kw)]
+            if self._target_records is None:
+                self._target_records = [TargetRecord(*row) for row in self.targets.iter_rows()]
+            # One resolution of every loaded period serves each month asked, the backtest and
+            # the trends (rules.dispatch.figures, `levels`); the same figures to the last bit.
+            figs = per_record_figures((), self._target_records, *args, **kw, levels=self.levels())
+            rows = [f.as_dict() for f in figs]
         unit_order = {c: i for i, c in enumerate(self.units)}
         ind_order = {c: i for i, c in enumerate(self.info)}
         rows.sort(key=lambda r: (unit_order.get(r["unit"], 1 << 30), ind_order.get(r["indicator"], 1 << 30)))
@@ -220,7 +230,7 @@ class FigureData:
             if self.vectorised:
                 self._levels = levels_frame(self.actuals, self.indicators, self.layout)
             else:
-                self._levels = resolve_levels(self.records(), self.indicators, self.layout)
+                self._levels = resolve_level_rows(self._rows(), self.indicators, self.layout)
         return self._levels
 
     def backtests(self) -> dict[tuple[str, str], tuple[float | None, int]]:
@@ -382,6 +392,8 @@ def registry_figures(
     rows: list[tuple[str, str, int, int, float]] = []
     covered: set[tuple[str, int, int]] = set()
     in_use: set[tuple[str, int, int]] = set()
+    listed = [*members, layout.city]
+    zero = Decimal(0)
     for code, counter in wanted.items():
         own_city = defines_city(counter)
         by_year = {y: counter.monthly(y) for y in years} if own_city else _plain_monthly(counter, years)
@@ -390,17 +402,22 @@ def registry_figures(
             if not monthly:
                 continue  # no record that year: no data
             last = 12 if y < today.year else (today.month if y == today.year else 0)
+            # The units with a record that year, once per year rather than once per month; the
+            # city sums those of them that are districts (an absent district adds 0).
+            present = {u for u, _m in monthly}
+            summed = [u for u in present if u in layout.districts]
             for m in range(1, last + 1):
-                values = {unit: monthly.get((unit, m), Decimal(0)) for unit in {u for u, _m in monthly}}
+                values = {unit: monthly.get((unit, m), zero) for unit in present}
                 if not own_city:
-                    values[layout.city] = values.get(layout.city, Decimal(0)) + sum(
-                        (values.get(u, Decimal(0)) for u in layout.districts), Decimal(0)
+                    # Exact in Decimal, as before; only the total is converted to a float.
+                    values[layout.city] = values.get(layout.city, zero) + sum(
+                        (values[u] for u in summed), zero
                     )
                 covered.add((code, y, m))
                 if any(v > 0 for v in values.values()):
                     in_use.add((code, y, m))
-                for unit in [*members, layout.city]:
-                    rows.append((unit, code, y, m, float(values.get(unit, Decimal(0)))))
+                floats = {unit: float(v) for unit, v in values.items()}
+                rows.extend((unit, code, y, m, floats.get(unit, 0.0)) for unit in listed)
     return RegistryFigures(rows, covered, in_use)
 
 
@@ -542,5 +559,5 @@ def levels_at(keys: Iterable[tuple[str, str, int, int]]) -> dict[tuple[str, str,
         return {}
     years = sorted({y for y, _m in periods})
     data = figure_data(years[-1], years_back=years[-1] - years[0], thresholds=Thresholds())
-    levels = resolve_levels(data.records(), data.indicators, data.layout, periods)
+    levels = resolve_level_rows(data._rows(), data.indicators, data.layout, periods)
     return {k: levels[k] for k in keys if k in levels}

@@ -73,6 +73,7 @@ __all__ = [
     "figures_vectorised",
     "polars_schema",
     "frame_to_figures",
+    "resolve_level_rows",
     "resolve_levels",
 ]
 
@@ -244,33 +245,59 @@ def resolve_levels(
     """The level of every unit × indicator × (year, month): reported figures, the city's figure
     (reported, else the sum of the districts that reported), and ratios from their parts.
     Figures given for ratio indicators and for unknown indicators are ignored."""
+    rows = ((a.unit, a.indicator, a.year, a.month, a.value) for a in actuals)
+    return resolve_level_rows(rows, indicators, layout, periods)
+
+
+def resolve_level_rows(
+    rows: Iterable[tuple[str, str, int, int, Number]],
+    indicators: Mapping[str, IndicatorDef],
+    layout: Layout,
+    periods: set[tuple[int, int]] | None = None,
+) -> dict[tuple[str, str, int, int], float]:
+    """`resolve_levels` over plain (unit, indicator, year, month, value) tuples, such as the
+    columns of a frame zipped: building an ActualRecord per row cost more than resolving it.
+
+    A period's levels depend on that period's figures alone (the city sums and the ratios are
+    per month), so resolving more periods than needed changes none of them: one resolution of
+    every loaded period serves any `figures()` of those periods (its `levels` argument)."""
+    wanted = {c for c, d in indicators.items() if d.kind != RATIO}
     held: dict[tuple[str, str, int, int], int] = {}
-    for a in actuals:
-        ind = indicators.get(a.indicator)
-        if ind is None or ind.kind == RATIO:
+    for unit, code, year, month, value in rows:
+        if code not in wanted:
             continue
-        if periods is not None and (a.year, a.month) not in periods:
+        if periods is not None and (year, month) not in periods:
             continue
-        held[(a.unit, a.indicator, a.year, a.month)] = _scaled(a.value)
+        # `_scaled`, inline: a call per record was a fifth of the resolution's time.
+        f = float(value)
+        if not abs(f) < MAX_VALUE:
+            raise _out_of_range(f)
+        held[(unit, code, year, month)] = math.floor(f * _FSCALE + 0.5)
     sums: dict[tuple[str, int, int], int] = defaultdict(int)
+    districts = layout.districts
     for (unit, code, year, month), v in held.items():
-        if unit in layout.districts:
+        if unit in districts:
             sums[(code, year, month)] += v
     for (code, year, month), v in sums.items():
         held.setdefault((layout.city, code, year, month), v)
 
     levels = {key: float(v) / _FSCALE for key, v in held.items()}
+    # Ratios: one pass over the held figures for all ratio indicators, not one per indicator.
+    by_numerator: dict[str, list[IndicatorDef]] = defaultdict(list)
     for ind in indicators.values():
-        if ind.kind != RATIO:
-            continue
+        if ind.kind == RATIO:
+            by_numerator[ind.numerator].append(ind)
+    if by_numerator:
         for (unit, code, year, month), num in held.items():
-            if code != ind.numerator:
+            ratios = by_numerator.get(code)
+            if ratios is None:
                 continue
-            den = held.get((unit, ind.denominator, year, month))
-            if den is None or den == 0:
-                continue
-            # Both parts are in 10^-8: the scales cancel.
-            levels[(unit, ind.code, year, month)] = float(num) * 100.0 / float(den)
+            for ind in ratios:
+                den = held.get((unit, ind.denominator, year, month))
+                if den is None or den == 0:
+                    continue
+                # Both parts are in 10^-8: the scales cancel.
+                levels[(unit, ind.code, year, month)] = float(num) * 100.0 / float(den)
     return levels
 
 
@@ -296,15 +323,22 @@ def figures(
     year: int,
     month: int,
     thresholds: Thresholds | None = None,
+    levels: Mapping[tuple[str, str, int, int], float] | None = None,
 ) -> list[Figure]:
-    """The figures of (year, month), sorted by unit and indicator code."""
+    """The figures of (year, month), sorted by unit and indicator code.
+
+    `levels`: the caller's `resolve_levels()` of these actuals over any periods that include
+    (year, month), (year, month − 1) and the same and December of year − 1 (`resolve_level_rows`:
+    more periods change no level), so that figures of several months share one resolution;
+    `actuals` is then not read. The figures are those computed from `actuals` to the last bit."""
     if not 1 <= month <= 12:
         raise ValueError(f"month must be 1–12, not {month}")
     th = thresholds or Thresholds()
     scale = th.scale
-    levels = resolve_levels(actuals, indicators, layout, _needed_periods(year, month))
+    if levels is None:
+        levels = resolve_levels(actuals, indicators, layout, _needed_periods(year, month))
     target_of = {(t.unit, t.indicator): t for t in targets if t.year == year and t.indicator in indicators}
-    keys = set(target_of) | {(u, c) for (u, c, y, m) in levels if (y, m) == (year, month)}
+    keys = set(target_of) | {(u, c) for (u, c, y, m) in levels if y == year and m == month}
     tp = month / 12
 
     figs: dict[tuple[str, str], Figure] = {}

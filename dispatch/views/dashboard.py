@@ -124,12 +124,17 @@ def _rows(
     figures: list[dict],
     previous: dict[tuple[str, str], dict],
     backtests: dict[tuple[str, str], tuple[float | None, int]],
+    shown=None,
 ) -> dict[tuple[str, str], Row]:
+    """The rows of `figures`; with `shown`, a test on (unit, indicator), only those the page shows
+    (formatting every unit × indicator was most of the work for a page that shows a few)."""
     out = {}
     for f in figures:
+        key = (f["unit"], f["indicator"])
+        if shown is not None and not shown(key):
+            continue
         info = data.info[f["indicator"]]
         unit = data.units.get(f["unit"])
-        key = (f["unit"], f["indicator"])
         ratio = info.kind == RATIO
         completion, tp = f["completion"], f["time_progress"]
         if completion is None:
@@ -318,16 +323,23 @@ def dashboard(request):
     data = figure_data(_year(request), years_back=2)
     month = _month(request, data)
     figures, previous = _figures(data, month)
-    rows = _rows(data, month, figures, previous, data.backtests())
-    headline = [
-        rows.get((CITY_CODE, c)) or _empty_row(data, CITY_CODE, c, month) for c in _headline_codes(data)
-    ]
-    ranked = [
-        c for c in _headline_codes(data) if any(r.code == c and r.rank is not None for r in rows.values())
-    ]
+    headline_codes = _headline_codes(data)
+    with_rank = {f["indicator"] for f in figures if f["rank"] is not None}
+    ranked = [c for c in headline_codes if c in with_rank]
     indicator = request.GET.get("indicator")
     if indicator not in data.info:
-        indicator = ranked[0] if ranked else (headline[0].code if headline else None)
+        indicator = ranked[0] if ranked else (headline_codes[0] if headline_codes else None)
+    # Only the rows shown: the city's headline figures and the league of one indicator.
+    on_top = set(headline_codes)
+    rows = _rows(
+        data,
+        month,
+        figures,
+        previous,
+        data.backtests(),
+        shown=lambda key: key[1] == indicator or (key[0] == CITY_CODE and key[1] in on_top),
+    )
+    headline = [rows.get((CITY_CODE, c)) or _empty_row(data, CITY_CODE, c, month) for c in headline_codes]
 
     def league(kind: str) -> list[Row]:
         members = [u for u, info in data.units.items() if info.kind == kind]
@@ -340,7 +352,7 @@ def dashboard(request):
         "headline_rows": [(r, None) for r in headline],
         "indicator": indicator,
         "indicator_name": data.info[indicator].name if indicator else "",
-        "indicators": [(c, data.info[c].name) for c in _headline_codes(data)],
+        "indicators": [(c, data.info[c].name) for c in headline_codes],
         "districts": league(UnitKind.DISTRICT) if indicator else [],
         "zones": league(UnitKind.ZONE) if indicator else [],
         "trend": _trend(data, trends, CITY_CODE, indicator) if indicator else None,
@@ -360,8 +372,12 @@ def unit_page(request, code: str):
     data = figure_data(_year(request), years_back=2)
     month = _month(request, data)
     figures, previous = _figures(data, month)
-    rows = _rows(data, month, figures, previous, data.backtests())
-    codes = [c for c in data.info if (code, c) in rows or (c in _headline_codes(data))]
+    # Only the rows shown: this unit's and the city's beside them.
+    rows = _rows(
+        data, month, figures, previous, data.backtests(), shown=lambda key: key[0] in (code, CITY_CODE)
+    )
+    headline_codes = set(_headline_codes(data))
+    codes = [c for c in data.info if (code, c) in rows or c in headline_codes]
     mine = [rows.get((code, c)) or _empty_row(data, code, c, month) for c in codes]
     city = {c: rows.get((CITY_CODE, c)) for c in codes} if code != CITY_CODE else {}
     indicator = request.GET.get("indicator")

@@ -361,3 +361,24 @@ def test_units_for_user_follow_the_figures_scope(users, season):
     assert set(units_for_user(users["district"]).values_list("code", flat=True)) == {BJ, CITY}
     assert set(units_for_user(users["enterprise"]).values_list("code", flat=True)) == {CITY}
     assert units_for_user(users["leader"]).count() == Unit.objects.count()
+
+
+@pytest.mark.parametrize("path", ["/dispatch/?year=2023&month=6", f"/dispatch/units/{BJ}/?year=2023&month=6"])
+def test_levels_are_resolved_once_per_page(users, season, path, monkeypatch):
+    """This month's figures, last month's (the rank change), the backtest and the trend share one
+    resolution of the loaded years' levels, made within the request (nothing kept across)."""
+    import dispatch.figures as figures_module
+
+    calls = []
+    resolve = figures_module.resolve_level_rows
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return resolve(*args, **kwargs)
+
+    monkeypatch.setattr(figures_module, "resolve_level_rows", counted)
+    client = login(users["staff"])
+    assert client.get(path).status_code == 200
+    assert len(calls) == 1
+    assert client.get(path).status_code == 200
+    assert len(calls) == 2

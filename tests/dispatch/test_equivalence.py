@@ -8,7 +8,15 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rules.dispatch import ActualRecord, TargetRecord, Thresholds, figures, figures_vectorised
+from rules.dispatch import (
+    ActualRecord,
+    TargetRecord,
+    Thresholds,
+    figures,
+    figures_vectorised,
+    resolve_level_rows,
+    resolve_levels,
+)
 from tests.dispatch.test_rules import CITY, IND, LAYOUT
 
 UNITS = [CITY, "D1", "D2", "D3", "D4", "Z1", "Z2", "X9"]  # X9: in no group and not summed
@@ -68,3 +76,38 @@ def test_both_paths_agree(world):
 def test_both_paths_agree_on_nothing():
     assert figures([], [], IND, LAYOUT, year=YEAR, month=3) == []
     assert figures_vectorised([], [], IND, LAYOUT, year=YEAR, month=3) == []
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(worlds())
+def test_figures_from_levels_resolved_once_are_the_same(world):
+    """The dashboard resolves every loaded period once and computes each month's figures from
+    those levels (`figures(..., levels=)`): a period's levels depend on its own figures only, so
+    resolving more periods gives the same figures, to the last bit, as resolving the months
+    needed from the records."""
+    actuals, targets, month, thresholds = world
+    kw = {"year": YEAR, "month": month, "thresholds": thresholds}
+    levels = resolve_levels(actuals, IND, LAYOUT)
+    rows = [(a.unit, a.indicator, a.year, a.month, a.value) for a in actuals]
+    assert resolve_level_rows(rows, IND, LAYOUT) == levels
+    assert figures((), targets, IND, LAYOUT, levels=levels, **kw) == figures(
+        actuals, targets, IND, LAYOUT, **kw
+    )
+
+
+def test_levels_of_other_periods_change_no_figure():
+    """By hand: D1 and D2 report 10 and 30 in June 2023, 8 and 20 in June 2022; the city is their
+    sum, 40 against 28 (yoy 40 / 28 − 1). A figure of March 2021 in the levels changes nothing."""
+    actuals = [
+        ActualRecord("D1", "HT", 2023, 6, Decimal(10)),
+        ActualRecord("D2", "HT", 2023, 6, Decimal(30)),
+        ActualRecord("D1", "HT", 2022, 6, Decimal(8)),
+        ActualRecord("D2", "HT", 2022, 6, Decimal(20)),
+    ]
+    levels = resolve_levels([*actuals, ActualRecord("D1", "HT", 2021, 3, Decimal(99))], IND, LAYOUT)
+    assert levels[(CITY, "HT", 2023, 6)] == 40.0 and levels[(CITY, "HT", 2021, 3)] == 99.0
+    city = next(f for f in figures((), [], IND, LAYOUT, year=YEAR, month=6, levels=levels) if f.unit == CITY)
+    assert city.actual == 40.0 and city.yoy == 40 / 28 - 1.0 and city.forecast == 40.0 * 12 / 6
+    assert figures((), [], IND, LAYOUT, year=YEAR, month=6, levels=levels) == figures(
+        actuals, [], IND, LAYOUT, year=YEAR, month=6
+    )
