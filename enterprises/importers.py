@@ -12,7 +12,7 @@ from enterprises import importers_engagement  # noqa: F401 (registers the tech_d
 from enterprises.models import HT_DOMAINS, Enterprise, EnterpriseYear
 from kechuang.core.imports import Column, Importer, RowError, register
 from kechuang.core.imports import parsers as p
-from kechuang.core.imports.bulk import ids_by, insert_rows
+from kechuang.core.imports.bulk import ids_by, insert_rows, values_in
 from kechuang.core.imports.units import unit_parser
 
 __all__ = ["EnterpriseImporter"]
@@ -31,21 +31,21 @@ _CHUNK = 900  # below SQLite's bound-variable limit
 
 
 def _existing_years(codes: list[str]) -> set[tuple[str, int]]:
-    """(code, year) pairs already on file for these codes. Through the cursor: the ORM prepares
-    each of the 100,000 values of an `__in` filter one by one, which took longer than the query."""
+    """(code, year) pairs already on file for these codes. Two index lookups (the codes' ids,
+    then those ids' years) rather than one join: with the join, PostgreSQL planned a sequential
+    scan of the yearly figures for every chunk once that table was large (performance.md)."""
+    ids = {pk: code for code, pk in ids_by(Enterprise, "uscc", codes).items()}
+    if not ids:
+        return set()
     qn = connection.ops.quote_name
-    enterprise, year = qn(Enterprise._meta.db_table), qn(EnterpriseYear._meta.db_table)
     found: set[tuple[str, int]] = set()
     with connection.cursor() as cursor:
-        for i in range(0, len(codes), _CHUNK):
-            chunk = codes[i : i + _CHUNK]
-            marks = ", ".join(["%s"] * len(chunk))
-            sql = (
-                f"SELECT e.uscc, y.year FROM {year} y JOIN {enterprise} e ON e.id = y.enterprise_id "  # noqa: S608 - table names from the models, values bound
-                f"WHERE e.uscc IN ({marks})"
+        for condition, params in values_in(qn("enterprise_id"), list(ids)):
+            cursor.execute(
+                f"SELECT enterprise_id, year FROM {qn(EnterpriseYear._meta.db_table)} WHERE {condition}",  # noqa: S608 - names from the model, values bound
+                params,
             )
-            cursor.execute(sql, chunk)
-            found.update(cursor.fetchall())
+            found.update((ids[pk], year) for pk, year in cursor.fetchall())
     return found
 
 
@@ -176,9 +176,12 @@ class EnterpriseImporter(Importer):
         for r in rows:
             by_code.setdefault(r.values["uscc"], r.values)
         codes = list(by_code)
+        # The codes on file by the cursor first; model instances only for those (none for a file
+        # of new enterprises).
+        known_ids = list(ids_by(Enterprise, "uscc", codes).values())
         known: dict[str, Enterprise] = {}
-        for i in range(0, len(codes), _CHUNK):
-            known.update((e.uscc, e) for e in Enterprise.objects.filter(uscc__in=codes[i : i + _CHUNK]))
+        for i in range(0, len(known_ids), _CHUNK):
+            known.update((e.uscc, e) for e in Enterprise.objects.filter(pk__in=known_ids[i : i + _CHUNK]))
         new = [
             Enterprise(
                 uscc=c,
@@ -211,7 +214,7 @@ class EnterpriseImporter(Importer):
         ids.update((c, e.pk) for c, e in known.items())
 
         existing: dict[tuple[int, int], EnterpriseYear] = {}
-        id_list = list(ids.values())
+        id_list = [e.pk for e in known.values()]  # a new enterprise has no year on file
         for i in range(0, len(id_list), _CHUNK):
             for y in EnterpriseYear.objects.filter(enterprise_id__in=id_list[i : i + _CHUNK]):
                 existing[(y.enterprise_id, y.year)] = y

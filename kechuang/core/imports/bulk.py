@@ -9,15 +9,16 @@ back by a unique key when needed (`ids_by`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.db import connection, models
 from django.utils import timezone
 
-__all__ = ["ids_by", "insert_rows"]
+__all__ = ["ids_by", "insert_rows", "values_in"]
 
 BATCH = 5000
 _CHUNK = 900  # IN (…) lists below SQLite's bound-variable limit
+_ARRAY_CHUNK = 10_000  # values per PostgreSQL array parameter
 
 
 def _getters(fields: Sequence[models.Field]):
@@ -60,9 +61,30 @@ def insert_rows(model: type[models.Model], objs: Iterable[models.Model], *, batc
     return written
 
 
-def ids_by(model: type[models.Model], field: str, values: Sequence) -> dict:
-    """{value: pk} for the rows whose `field` (a unique column) is one of `values`."""
-    out: dict = {}
+def values_in(column: str, values: Sequence) -> Iterator[tuple[str, list]]:
+    """SQL conditions `column` IN `values`, with their parameters, chunk by chunk. On PostgreSQL
+    one array parameter per 10,000 values (`= ANY(%s)`): the driver then parses no list of
+    placeholders (psycopg's client-side query split was a tenth of a 100,000-row import check)
+    and a tenth of the round trips. On SQLite, 900 placeholders a time: its bound-variable limit.
+    `column` is SQL the caller built from model names (quoted), never user input."""
+    if connection.vendor == "postgresql":
+        for i in range(0, len(values), _ARRAY_CHUNK):
+            yield f"{column} = ANY(%s)", [list(values[i : i + _ARRAY_CHUNK])]
+        return
     for i in range(0, len(values), _CHUNK):
-        out.update(model.objects.filter(**{f"{field}__in": values[i : i + _CHUNK]}).values_list(field, "pk"))
+        chunk = list(values[i : i + _CHUNK])
+        yield f"{column} IN ({', '.join(['%s'] * len(chunk))})", chunk
+
+
+def ids_by(model: type[models.Model], field: str, values: Sequence) -> dict:
+    """{value: pk} for the rows whose `field` (a unique column) is one of `values`. Through the
+    cursor: the ORM prepares each value of an `__in` list one by one."""
+    qn = connection.ops.quote_name
+    column = qn(model._meta.get_field(field).column)
+    pk = qn(model._meta.pk.column)
+    out: dict = {}
+    with connection.cursor() as cursor:
+        for condition, params in values_in(column, values):
+            cursor.execute(f"SELECT {column}, {pk} FROM {qn(model._meta.db_table)} WHERE {condition}", params)  # noqa: S608 - names from the model, values bound
+            out.update(cursor.fetchall())
     return out
