@@ -41,6 +41,7 @@ from kechuang.core.imports import Column, Importer, RowError, register
 from kechuang.core.imports.engine import Context, ParsedRow
 from kechuang.core.roles import CHANGE
 from kechuang.core.scope import scope_of
+from kechuang.messages import Msg, gettext_noop
 from org.models import Unit
 from plan.models import Indicator, IndicatorKind, IndicatorSource, Target, TargetOrigin
 from rules.dispatch import MAX_VALUE as _MAX_LEVEL
@@ -72,7 +73,8 @@ MAX_AUDITED_CHANGES = 1000
 
 
 # ---------------------------------------------------------------------------------------------
-# Cell parsing: each returns (value, None) or (None, "what is wrong")
+# Cell parsing: each returns (value, None) or (None, "what is wrong"); the message is a Msg, so
+# the web page shows it in the uploader's language and the CLI in English.
 # ---------------------------------------------------------------------------------------------
 
 
@@ -98,18 +100,20 @@ class _Lookups:
 
     def unit(self, text: str):
         if not text:
-            return None, "the unit is empty"
+            return None, Msg(gettext_noop("the unit is empty"))
         unit = self.units.get(text) or self.units.get(text.lower())
         if unit is None:
-            return None, f"unknown unit {text!r} (a code such as 520602 or a unit name)"
+            return None, Msg(
+                gettext_noop("unknown unit {value} (a code such as 520602 or a unit name)"), value=repr(text)
+            )
         return unit, None
 
     def indicator(self, text: str):
         if not text:
-            return None, "the indicator is empty"
+            return None, Msg(gettext_noop("the indicator is empty"))
         ind = self.indicators.get(text.upper()) or self.indicators.get(text)
         if ind is None:
-            return None, f"unknown indicator {text!r}"
+            return None, Msg(gettext_noop("unknown indicator {value}"), value=repr(text))
         return ind, None
 
 
@@ -118,31 +122,38 @@ def _number(text: str) -> tuple[Decimal | None, str | None]:
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        return None, f"{text!r} is not a number"
-    if not value.is_finite():
-        return None, f"{text!r} is not a number"
+        value = None
+    if value is None or not value.is_finite():
+        return None, Msg(gettext_noop("{value} is not a number"), value=repr(text))
     return value, None
 
 
 def _amount(text: str) -> tuple[Decimal | None, str | None]:
     if not text:
-        return None, "the value is empty"
+        return None, Msg(gettext_noop("the value is empty"))
     value, error = _number(text)
     if error:
         return None, error
     if value < 0:
-        return None, f"{text} is negative"
+        return None, Msg(gettext_noop("{value} is negative"), value=text)
     if value >= MAX_VALUE:
-        return None, f"{text} is too large"
+        return None, Msg(gettext_noop("{value} is too large"), value=text)
     return value.quantize(FOUR, rounding=ROUND_HALF_UP), None
 
 
 def _year(text: str) -> tuple[int | None, str | None]:
-    if not re.fullmatch(r"\d{4}", text or ""):
-        return None, f"{text!r} is not a year (YYYY)" if text else "the year is empty"
+    if not text:
+        return None, Msg(gettext_noop("the year is empty"))
+    if not re.fullmatch(r"\d{4}", text):
+        return None, Msg(gettext_noop("{value} is not a year (YYYY)"), value=repr(text))
     year = int(text)
     if year not in YEARS:
-        return None, f"year {year} is out of range ({YEARS.start}–{YEARS.stop - 1})"
+        return None, Msg(
+            gettext_noop("year {year} is out of range ({first}–{last})"),
+            year=year,
+            first=YEARS.start,
+            last=YEARS.stop - 1,
+        )
     return year, None
 
 
@@ -154,16 +165,18 @@ _PERIOD = re.compile(
 def _period(text: str) -> tuple[tuple[int, int] | None, str | None]:
     """YYYY-MM (also YYYY-M, YYYY/MM, YYYYMM, YYYY年M月, or a date cell YYYY-MM-DD)."""
     if not text:
-        return None, "the period is empty"
+        return None, Msg(gettext_noop("the period is empty"))
     match = _PERIOD.fullmatch(text.strip())
     if match is None:
-        return None, f"{text!r} is not a period (YYYY-MM)"
+        return None, Msg(gettext_noop("{value} is not a period (YYYY-MM)"), value=repr(text))
     year = int(match["y"])
     month = int(match["m1"] or match["m2"] or match["m3"])
     if not 1 <= month <= 12:
-        return None, f"period {text} is out of range (month {month})"
+        return None, Msg(
+            gettext_noop("period {value} is out of range (month {month})"), value=text, month=month
+        )
     if year not in YEARS:
-        return None, f"period {text} is out of range (year {year})"
+        return None, Msg(gettext_noop("period {value} is out of range (year {year})"), value=text, year=year)
     return (year, month), None
 
 
@@ -171,13 +184,15 @@ def _growth(text: str) -> tuple[Decimal | None, str | None]:
     percent = text.endswith("%")
     value, error = _number(text.rstrip("%"))
     if error:
-        return None, f"{text!r} is not a growth (a fraction such as 0.2, or 20%)"
+        return None, Msg(
+            gettext_noop("{value} is not a growth (a fraction such as 0.2, or 20%)"), value=repr(text)
+        )
     if percent:
         value = value / 100
     if value <= -1:
-        return None, f"{text} would make the target zero or negative"
+        return None, Msg(gettext_noop("{value} would make the target zero or negative"), value=text)
     if abs(value) >= MAX_GROWTH:
-        return None, f"{text} is too large"
+        return None, Msg(gettext_noop("{value} is too large"), value=text)
     return value, None
 
 
@@ -219,7 +234,7 @@ class _DispatchImporter(Importer):
     def _unit(self, r: ParsedRow, cells, add):
         """The row's unit; an empty cell is reported here (a bad one by the engine)."""
         if r.values["unit"] is None and not cells.get("unit"):
-            add("unit", "the unit is empty")
+            add("unit", Msg(gettext_noop("the unit is empty")))
         return r.values["unit"]
 
     def _save_details(self, ctx: Context, unchanged: int, changes: list) -> None:
@@ -272,7 +287,14 @@ class ActualsImporter(_DispatchImporter):
                 ok = False
             elif ind.kind == IndicatorKind.RATIO or ind.source == IndicatorSource.COMPUTED:
                 parts = " / ".join(p.code for p in (ind.numerator, ind.denominator) if p is not None)
-                add("indicator", f"{ind.code} is computed ({parts}); import its parts instead")
+                add(
+                    "indicator",
+                    Msg(
+                        gettext_noop("{code} is computed ({parts}); import its parts instead"),
+                        code=ind.code,
+                        parts=parts,
+                    ),
+                )
                 ok = False
             period, e = _period(cells.get("period", ""))
             if e:
@@ -286,7 +308,10 @@ class ActualsImporter(_DispatchImporter):
                 continue
             key = (unit.pk, ind.pk, *period)
             if key in seen:
-                add("period", f"the same unit, indicator and period as row {seen[key]}")
+                add(
+                    "period",
+                    Msg(gettext_noop("the same unit, indicator and period as row {row}"), row=seen[key]),
+                )
                 continue
             seen[key] = r.number
             parsed.append(_ActualRow(r.number, unit, ind, period[0], period[1], value))
@@ -361,16 +386,30 @@ def _check_cumulative(parsed: list[_ActualRow], held: dict, ctx: Context) -> lis
             if row0 is None and row1 is None:
                 continue  # both held already: not this file's doing
             if row1 is not None:
-                source = f"row {row0}" if row0 is not None else "the figure held"
-                message = (
-                    f"{v1.normalize():f} is below {year}-{m0:02d} ({source}: {v0.normalize():f}); "
-                    "a cumulative figure cannot fall"
+                source = (
+                    Msg(gettext_noop("row {row}"), row=row0)
+                    if row0 is not None
+                    else Msg(gettext_noop("the figure held"))
+                )
+                message = Msg(
+                    gettext_noop(
+                        "{value} is below {period} ({source}: {earlier}); a cumulative figure cannot fall"
+                    ),
+                    value=f"{v1.normalize():f}",
+                    period=f"{year}-{m0:02d}",
+                    source=source,
+                    earlier=f"{v0.normalize():f}",
                 )
                 errors.append(RowError(row1, label, message))
             else:
-                message = (
-                    f"{v0.normalize():f} is above the figure held for {year}-{m1:02d} "
-                    f"({v1.normalize():f}); a cumulative figure cannot fall"
+                message = Msg(
+                    gettext_noop(
+                        "{value} is above the figure held for {period} ({later}); "
+                        "a cumulative figure cannot fall"
+                    ),
+                    value=f"{v0.normalize():f}",
+                    period=f"{year}-{m1:02d}",
+                    later=f"{v1.normalize():f}",
                 )
                 errors.append(RowError(row0, label, message))
     return errors
@@ -386,8 +425,16 @@ def _check_reported(parsed: list[_ActualRow], held: dict, ctx: Context) -> list[
                 RowError(
                     r.row,
                     ctx.label("value"),
-                    f"{r.year}-{r.month:02d} of {r.unit.code} {r.indicator.code} comes from an accepted "
-                    f"monthly report ({old.value.normalize():f}); correct it by a revision of the report",
+                    Msg(
+                        gettext_noop(
+                            "{period} of {unit} {indicator} comes from an accepted monthly report ({value}); "
+                            "correct it by a revision of the report"
+                        ),
+                        period=f"{r.year}-{r.month:02d}",
+                        unit=r.unit.code,
+                        indicator=r.indicator.code,
+                        value=f"{old.value.normalize():f}",
+                    ),
                 )
             )
     return errors
@@ -424,7 +471,8 @@ class TargetsImporter(_DispatchImporter):
     def out_of_scope(self, rows: list[ParsedRow], ctx: Context) -> list[RowError]:
         if ctx.actor is None or scope_of(ctx.actor).sees_all(CHANGE):
             return []
-        return [RowError(r.number, ctx.label("unit"), "targets are set by the bureau") for r in rows]
+        message = Msg(gettext_noop("targets are set by the bureau"))
+        return [RowError(r.number, ctx.label("unit"), message) for r in rows]
 
     def check(self, rows: list[ParsedRow], ctx: Context) -> list[RowError]:
         from dispatch.figures import levels_at
@@ -455,13 +503,15 @@ class TargetsImporter(_DispatchImporter):
                     add("target_growth", e)
                     ok = False
             elif not cells.get("target"):
-                add("target", "give a target or a target_growth")
+                add("target", Msg(gettext_noop("give a target or a target_growth")))
                 ok = False
             if not ok:
                 continue
             key = (unit.pk, ind.pk, year)
             if key in seen:
-                add("year", f"the same unit, indicator and year as row {seen[key]}")
+                add(
+                    "year", Msg(gettext_noop("the same unit, indicator and year as row {row}"), row=seen[key])
+                )
                 continue
             seen[key] = r.number
             parsed.append(_TargetRow(r.number, unit, ind, year, value, growth))
@@ -471,15 +521,20 @@ class TargetsImporter(_DispatchImporter):
         for r in derive:
             base = levels.get((r.unit.code, r.indicator.code, r.year - 1, 12))
             if base is None:
-                message = (
-                    f"no actual of {r.indicator.code} for {r.unit.code} in {r.year - 1}-12 to apply "
-                    "the growth to; import it first or give the target"
+                message = Msg(
+                    gettext_noop(
+                        "no actual of {indicator} for {unit} in {year}-12 to apply the growth to; "
+                        "import it first or give the target"
+                    ),
+                    indicator=r.indicator.code,
+                    unit=r.unit.code,
+                    year=r.year - 1,
                 )
                 errors.append(RowError(r.row, label, message))
                 continue
             value = (Decimal(repr(base)) * (1 + r.growth)).quantize(FOUR, rounding=ROUND_HALF_UP)
             if value >= MAX_VALUE:
-                errors.append(RowError(r.row, label, "the derived target is too large"))
+                errors.append(RowError(r.row, label, Msg(gettext_noop("the derived target is too large"))))
             r.value = value
         self.parsed = parsed
         return sorted(errors, key=_row_of)

@@ -12,6 +12,7 @@ from kechuang.core.imports import parsers as p
 from kechuang.core.imports.units import unit_parser
 from kechuang.core.roles import CHANGE
 from kechuang.core.scope import scope_of
+from kechuang.messages import Msg, gettext_noop
 from rules import idnumber
 from talent.models import (
     Assignment,
@@ -27,12 +28,13 @@ __all__ = ["CommissionerImporter", "TalentImporter", "id_number"]
 
 _CHUNK = 900  # below SQLite's bound-variable limit
 
+# Templates, translated when the message is shown (a web import page in the uploader's language).
 ID_REASONS = {
-    "LENGTH": "an ID number has 18 characters",
-    "CHARSET": "an ID number has 17 digits and a final digit or X",
-    "REGION": "the first two digits are not a province code",
-    "BIRTH_DATE": "characters 7–14 are not a possible birth date",
-    "CHECK_DIGIT": "the check character is wrong (GB 11643)",
+    "LENGTH": gettext_noop("an ID number has 18 characters"),
+    "CHARSET": gettext_noop("an ID number has 17 digits and a final digit or X"),
+    "REGION": gettext_noop("the first two digits are not a province code"),
+    "BIRTH_DATE": gettext_noop("characters 7–14 are not a possible birth date"),
+    "CHECK_DIGIT": gettext_noop("the check character is wrong (GB 11643)"),
 }
 
 CATEGORY_LABELS = {
@@ -74,7 +76,13 @@ def id_number(value: str) -> str:
     code = idnumber.normalise(value)
     ok, reason = idnumber.validate(code)
     if not ok:
-        raise ValueError(f"{idnumber.mask(code) if len(code) >= 10 else repr(value)}: {ID_REASONS[reason]}")
+        raise ValueError(
+            Msg(
+                gettext_noop("{value}: {reason}"),
+                value=idnumber.mask(code) if len(code) >= 10 else repr(value),
+                reason=Msg(ID_REASONS[reason]),
+            )
+        )
     return code
 
 
@@ -112,7 +120,9 @@ def _check_people(rows, ctx, errors, *, unit_column: str | None) -> dict[str, Pe
         if earlier is not r and r.values["name"] != earlier.values["name"]:
             errors.append(
                 RowError(
-                    r.number, ctx.label("name"), f"differs from row {earlier.number} for the same ID number"
+                    r.number,
+                    ctx.label("name"),
+                    Msg(gettext_noop("differs from row {row} for the same ID number"), row=earlier.number),
                 )
             )
     known = _existing_people(first)
@@ -125,13 +135,21 @@ def _check_people(rows, ctx, errors, *, unit_column: str | None) -> dict[str, Pe
                 RowError(
                     r.number,
                     ctx.label("id_number"),
-                    "this person is kept by another unit; ask the bureau to change the record",
+                    Msg(
+                        gettext_noop(
+                            "this person is kept by another unit; ask the bureau to change the record"
+                        )
+                    ),
                 )
             )
             continue
         if r.values["name"] is not None and r.values["name"] != person.name:
             errors.append(
-                RowError(r.number, ctx.label("name"), "differs from the name registered for this ID number")
+                RowError(
+                    r.number,
+                    ctx.label("name"),
+                    Msg(gettext_noop("differs from the name registered for this ID number")),
+                )
             )
     return known
 
@@ -183,21 +201,37 @@ class TalentImporter(Importer):
             v = r.values
             if v["category"] and v["designated_on"] is None:
                 errors.append(
-                    RowError(r.number, ctx.label("designated_on"), "give the date of the designation")
+                    RowError(
+                        r.number,
+                        ctx.label("designated_on"),
+                        Msg(gettext_noop("give the date of the designation")),
+                    )
                 )
             if v["designated_on"] is not None and not v["category"]:
                 errors.append(
-                    RowError(r.number, ctx.label("category"), "give the category of the designation")
+                    RowError(
+                        r.number,
+                        ctx.label("category"),
+                        Msg(gettext_noop("give the category of the designation")),
+                    )
                 )
             if v.get("is_expert") and not v.get("expert_tags"):
                 errors.append(
-                    RowError(r.number, ctx.label("expert_tags"), "an expert needs at least one field")
+                    RowError(
+                        r.number,
+                        ctx.label("expert_tags"),
+                        Msg(gettext_noop("an expert needs at least one field")),
+                    )
                 )
             if v["category"] and v["designated_on"] and v["id_number"]:
                 key = (v["id_number"], v["category"], v["designated_on"])
                 if key in seen:
                     errors.append(
-                        RowError(r.number, ctx.label("category"), f"the same designation as row {seen[key]}")
+                        RowError(
+                            r.number,
+                            ctx.label("category"),
+                            Msg(gettext_noop("the same designation as row {row}"), row=seen[key]),
+                        )
                     )
                 seen.setdefault(key, r.number)
         known = _check_people(rows, ctx, errors, unit_column="unit")
@@ -210,7 +244,11 @@ class TalentImporter(Importer):
             for key, number in seen.items():
                 if key in existing:
                     errors.append(
-                        RowError(number, ctx.label("category"), "this designation is already registered")
+                        RowError(
+                            number,
+                            ctx.label("category"),
+                            Msg(gettext_noop("this designation is already registered")),
+                        )
                     )
         return errors
 
@@ -300,17 +338,33 @@ class CommissionerImporter(Importer):
             v = r.values
             if v["selected_on"] and v["year"] and v["selected_on"].year != v["year"]:
                 errors.append(
-                    RowError(r.number, ctx.label("selected_on"), f"not in the selection year {v['year']}")
+                    RowError(
+                        r.number,
+                        ctx.label("selected_on"),
+                        Msg(gettext_noop("not in the selection year {year}"), year=v["year"]),
+                    )
                 )
             if v["service_start"] and v["service_end"] and v["service_end"] < v["service_start"]:
-                errors.append(RowError(r.number, ctx.label("service_end"), "before the start of the service"))
+                errors.append(
+                    RowError(
+                        r.number,
+                        ctx.label("service_end"),
+                        Msg(gettext_noop("before the start of the service")),
+                    )
+                )
             if v["place_kind"] == PlaceKind.ENTERPRISE and not v.get("enterprise") and not v["place"]:
-                errors.append(RowError(r.number, ctx.label("place"), "name the enterprise served"))
+                errors.append(
+                    RowError(r.number, ctx.label("place"), Msg(gettext_noop("name the enterprise served")))
+                )
             if None not in (v["id_number"], v["selected_on"], v["place"]):
                 key = (v["id_number"], v["selected_on"], v["place"])
                 if key in seen:
                     errors.append(
-                        RowError(r.number, ctx.label("place"), f"the same assignment as row {seen[key]}")
+                        RowError(
+                            r.number,
+                            ctx.label("place"),
+                            Msg(gettext_noop("the same assignment as row {row}"), row=seen[key]),
+                        )
                     )
                 seen.setdefault(key, r.number)
         # The person may be kept by another unit (a city expert sent to a district); only the
@@ -329,7 +383,9 @@ class CommissionerImporter(Importer):
                         RowError(
                             r.number,
                             ctx.label("enterprise"),
-                            f"{code} is not a registered enterprise you can reach",
+                            Msg(
+                                gettext_noop("{code} is not a registered enterprise you can reach"), code=code
+                            ),
                         )
                     )
         if seen:
@@ -341,7 +397,11 @@ class CommissionerImporter(Importer):
             for key, number in seen.items():
                 if key in existing:
                     errors.append(
-                        RowError(number, ctx.label("place"), "this assignment is already registered")
+                        RowError(
+                            number,
+                            ctx.label("place"),
+                            Msg(gettext_noop("this assignment is already registered")),
+                        )
                     )
         return errors
 
