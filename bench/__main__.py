@@ -319,6 +319,7 @@ def main() -> None:
     list_repeat = 10 if args.quick else 40
 
     started = time.perf_counter()
+    began = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")  # meta() runs after every case
     rows: list[dict] = []
     failed: list[str] = []
     print(f"kechuang bench, {mode}", flush=True)
@@ -326,7 +327,7 @@ def main() -> None:
     def meta() -> dict:
         return {
             "mode": mode,
-            "started": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "started": began,
             "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
             "seconds": time.perf_counter() - started,
             "load_average": [round(x, 1) for x in os.getloadavg()],
