@@ -195,6 +195,9 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        # The histories of one record (a monthly report's, a project's, an engagement's) read
+        # its events by type and id; without the index each read scans the whole log.
+        indexes = [models.Index(fields=["object_type", "object_id"], name="core_event_object")]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 
