@@ -20,6 +20,7 @@ import threading
 from collections.abc import Callable, Iterator
 
 from django.db import models
+from django.db.models.lookups import Exact, In
 
 from kechuang.core import crypto
 
@@ -158,6 +159,37 @@ class PersonalField(models.CharField):
         ):
             return crypto.field_encrypt(value)
         return value
+
+
+def _plain_form(value) -> str | None:
+    """The plaintext of a lookup value the field just encrypted, else None. With the key set a
+    value can sit in the table in either form: encrypted (written since the key was set, or
+    converted by `kechuang pii-encrypt`) or plaintext (written before, until pii-encrypt runs).
+    A lookup by value matches both, so a key set before the conversion misses no row: an import
+    would otherwise not find the people on file and add them again."""
+    if isinstance(value, str) and crypto.is_encrypted(value) and not getattr(_state, "plain", False):
+        return crypto.field_decrypt(value)
+    return None
+
+
+@PersonalField.register_lookup
+class PersonalExact(Exact):
+    def as_sql(self, compiler, connection):
+        plain = _plain_form(self.rhs)
+        if plain is None:
+            return super().as_sql(compiler, connection)
+        lhs_sql, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs_sql} IN (%s, %s)", (*lhs_params, self.rhs, plain)
+
+
+@PersonalField.register_lookup
+class PersonalIn(In):
+    def get_prep_lookup(self):
+        prepped = super().get_prep_lookup()
+        if not isinstance(prepped, list | tuple):
+            return prepped  # a subquery or an expression: compared as it is
+        plain = [p for p in map(_plain_form, prepped) if p is not None]
+        return [*prepped, *plain]
 
 
 def personal_fields(model=None) -> list[tuple[type[models.Model], PersonalField]]:

@@ -10,7 +10,7 @@ import io
 import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 
@@ -174,3 +174,31 @@ def test_the_command_encrypts_existing_rows_and_decrypts_them_back(units, enterp
         "pii-encrypt",
         "pii-decrypt",
     ]
+
+
+@pytest.mark.django_db
+def test_a_key_set_before_the_conversion_still_finds_the_plaintext_rows(units, settings):
+    """The key turned on before `kechuang pii-encrypt` has run: rows written before stay
+    plaintext until then, and a lookup by value (a search, an import matching people on file,
+    the uniqueness check) finds them as well as the rows written encrypted since."""
+    settings.KECHUANG_FIELD_KEY = ""
+    before = Person.objects.create(name="张明", id_number=ID, phone=PHONE, unit=units["520602"])
+    settings.KECHUANG_FIELD_KEY = KEY
+    since = Person.objects.create(name="李华", id_number=make_id(seq=51), unit=units["520602"])
+    assert _stored(Person, before.pk, "id_number", "phone") == (ID, PHONE)
+    assert _stored(Person, since.pk, "id_number")[0].startswith("sm4:")
+
+    assert Person.objects.get(id_number=ID).pk == before.pk
+    assert Person.objects.get(phone=PHONE).pk == before.pk
+    assert Person.objects.get(id_number=make_id(seq=51)).pk == since.pk
+    found = Person.objects.filter(id_number__in=[ID, make_id(seq=51), make_id(seq=52)])
+    assert sorted(found.values_list("pk", flat=True)) == sorted([before.pk, since.pk])
+    # The model's uniqueness check sees the plaintext row: no second person with the same ID.
+    twin = Person(name="张明", id_number=ID, unit=units["520602"])
+    with pytest.raises(ValidationError) as caught:
+        twin.full_clean()
+    assert "id_number" in caught.value.message_dict
+
+    call_command("pii-encrypt", stdout=io.StringIO())
+    assert _stored(Person, before.pk, "id_number")[0].startswith("sm4:")
+    assert Person.objects.get(id_number=ID).pk == before.pk
