@@ -40,9 +40,10 @@ def _existing_years(codes: list[str]) -> set[tuple[str, int]]:
     qn = connection.ops.quote_name
     found: set[tuple[str, int]] = set()
     with connection.cursor() as cursor:
-        for condition, params in values_in(qn("enterprise_id"), list(ids)):
+        column = qn(EnterpriseYear._meta.get_field("enterprise").column)
+        for condition, params in values_in(column, list(ids)):
             cursor.execute(
-                f"SELECT enterprise_id, year FROM {qn(EnterpriseYear._meta.db_table)} WHERE {condition}",  # noqa: S608 - names from the model, values bound
+                f"SELECT {column}, year FROM {qn(EnterpriseYear._meta.db_table)} WHERE {condition}",  # noqa: S608 - names from the model, values bound
                 params,
             )
             found.update((ids[pk], year) for pk, year in cursor.fetchall())

@@ -78,7 +78,8 @@ def values_in(column: str, values: Sequence) -> Iterator[tuple[str, list]]:
 
 def ids_by(model: type[models.Model], field: str, values: Sequence) -> dict:
     """{value: pk} for the rows whose `field` (a unique column) is one of `values`. Through the
-    cursor: the ORM prepares each value of an `__in` list one by one."""
+    cursor: the ORM prepares each value of an `__in` list one by one. The values are bound as
+    they are, without the field's get_db_prep_value: for plain columns (text, numbers) only."""
     qn = connection.ops.quote_name
     column = qn(model._meta.get_field(field).column)
     pk = qn(model._meta.pk.column)
