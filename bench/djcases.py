@@ -25,7 +25,8 @@ BENCH_DIR = Path(os.environ.get("KECHUANG_BENCH_DIR", ROOT / "var" / "bench"))
 def setup() -> bool:
     """Django, and `kechuang init` unless the database is migrated and holds the units already:
     init's system checks and plan load cost a few seconds of CPU in every case process. True
-    when it initialised the database."""
+    when the database was empty (no migration applied) and now holds only what init puts there:
+    a copy of it is a clean start for another data set (bench/pagecases.py `city_url`)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     import django
 
@@ -35,6 +36,7 @@ def setup() -> bool:
     from django.db.migrations.executor import MigrationExecutor
 
     executor = MigrationExecutor(connection)
+    empty = not executor.loader.applied_migrations
     if executor.migration_plan(executor.loader.graph.leaf_nodes()) or not _has_units():
         if connection.vendor == "sqlite":
             # A fresh benchmark database: no fsync per migration (the measured requests run
@@ -43,7 +45,7 @@ def setup() -> bool:
                 cur.execute("PRAGMA synchronous=OFF")
         call_command("init", verbosity=0)
         connection.close()
-        return True
+        return empty
     return False
 
 
@@ -465,9 +467,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--list-repeat", type=int, default=10)
     args = parser.parse_args()
-    initialised = setup()
+    fresh = setup()
     if args.cases == "prepare":
-        print(json.dumps({"initialised": initialised}))
+        print(json.dumps({"fresh": fresh}))
         return
     out: dict = {"rows": [], "notes": []}
     for case in args.cases.split(","):

@@ -265,19 +265,34 @@ def case_pages(repeat: int) -> dict:
 def city_url(url: str, template: bool = False) -> str | None:
     """The city database beside the runner's: var/bench/city.sqlite3 for SQLite; for
     PostgreSQL `<db>_city` on the same server, created when missing (None if it cannot be).
-    `template`: the runner's database was just migrated and initialised and holds nothing
-    else, so a missing city database starts as a copy of it (a file copy, or CREATE DATABASE
-    … TEMPLATE) instead of running every migration again: 10–15 s of a quick run."""
+    `template`: the runner's database was empty and now holds only what `kechuang init` put
+    there, so a missing city database starts as a copy of it (a file copy, or CREATE DATABASE
+    … TEMPLATE) instead of running every migration again: 10–15 s of a quick run. A copy that
+    fails leaves an empty database, which the city's build migrates as before."""
     if url.startswith("sqlite"):
         BENCH_DIR.mkdir(parents=True, exist_ok=True)
         city = BENCH_DIR / "city.sqlite3"
         if template and not city.exists():
             import sqlite3
 
-            with sqlite3.connect(url.removeprefix("sqlite:///")) as src, sqlite3.connect(city) as dst:
-                src.backup(dst)  # consistent even with a WAL beside the file
+            source = Path(url.removeprefix("sqlite:///"))
+            try:
+                # Read-only: a wrong path is an error, not a new empty file.
+                src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+                try:
+                    dst = sqlite3.connect(city)
+                    try:
+                        src.backup(dst)  # consistent even with a WAL beside the file
+                    finally:
+                        dst.close()
+                finally:
+                    src.close()
+            except sqlite3.Error as exc:
+                print(f"no copy of {source} for the city ({exc}); it is built from scratch", file=sys.stderr)
+                city.unlink(missing_ok=True)
         return f"sqlite:///{city}"
     import psycopg
+    from psycopg import sql
 
     base, _slash, name = url.rpartition("/")
     name = name.split("?")[0]
@@ -285,8 +300,17 @@ def city_url(url: str, template: bool = False) -> str | None:
     try:
         with psycopg.connect(url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
             if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [city]).fetchone() is None:
-                copy = f' TEMPLATE "{name}"' if template else ""
-                conn.execute(f'CREATE DATABASE "{city}"{copy}')
+                create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(city))
+                if template:
+                    try:
+                        conn.execute(create + sql.SQL(" TEMPLATE {}").format(sql.Identifier(name)))
+                        return f"{base}/{city}"
+                    except psycopg.Error as exc:  # e.g. another session on the template
+                        print(
+                            f"no copy of {name} for the city ({exc}); it is built from scratch",
+                            file=sys.stderr,
+                        )
+                conn.execute(create)
     except psycopg.Error as exc:
         print(f"cannot create the database {city}: {exc}", file=sys.stderr)
         return None
