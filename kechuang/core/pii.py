@@ -59,11 +59,14 @@ def mask_id(value: str | None) -> str:
 
 def mask_phone(value: str | None) -> str:
     """First 3 and last 4 characters: 13812345678 → 138****5678, 0856-5222333 → 085*****2333.
-    Shorter than 8: all stars."""
+    At least 4 stars whatever the length (an 8-digit landline 56223333 → ****3333, not
+    562*3333, which showed 7 of its 8 digits); shorter than 8: all stars."""
     value = (value or "").strip()
     if len(value) < 8:
         return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    stars = max(4, len(value) - 7)
+    head = len(value) - stars - 4
+    return value[:head] + "*" * stars + value[-4:]
 
 
 _MASKS: dict[str, Callable[[str | None], str]] = {ID_NUMBER: mask_id, PHONE: mask_phone}
