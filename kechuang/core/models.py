@@ -68,6 +68,8 @@ class EventAction(models.TextChoices):
     ACCOUNT_EXPIRED = "account_expired", _("Account expired")
     AUDIT_PURGE = "audit_purge", _("Audit rows purged")
     BACKUP_DRILL = "backup_drill", _("Restore drill")
+    ACCOUNT_OPENED = "account_opened", _("Account opened")
+    ACCOUNT_CHANGED = "account_changed", _("Account changed")
 
 
 class AppendOnlyError(Exception):
