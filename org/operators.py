@@ -130,6 +130,18 @@ def _user(username: str) -> User:
     return user
 
 
+def _changed(user: User, fields: list[str], actor_name: str, what: str, **data) -> None:
+    """Save the changed fields and write the change's event, in the caller's transaction."""
+    user.save(update_fields=fields)
+    _record(
+        EventAction.ACCOUNT_CHANGED,
+        user,
+        actor_name,
+        f"account {user.username}: {what}",
+        {"user": user.username, **data},
+    )
+
+
 @transaction.atomic
 def user_set_expiry(*, actor_name: str, username: str, expires_on: dt.date | None) -> User:
     """Set the account's end date (None: no end). `kechuang accounts-expire` disables it the
@@ -137,17 +149,13 @@ def user_set_expiry(*, actor_name: str, username: str, expires_on: dt.date | Non
     user = _user(username)
     before = user.expires_on
     user.expires_on = expires_on
-    user.save(update_fields=["expires_on"])
-    _record(
-        EventAction.ACCOUNT_CHANGED,
+    _changed(
         user,
+        ["expires_on"],
         actor_name,
-        f"account {username}: end date {expires_on or 'none'}",
-        {
-            "user": username,
-            "expires_on": expires_on.isoformat() if expires_on else None,
-            "was": before.isoformat() if before else None,
-        },
+        f"end date {expires_on or 'none'}",
+        expires_on=expires_on.isoformat() if expires_on else None,
+        was=before.isoformat() if before else None,
     )
     return user
 
@@ -157,15 +165,8 @@ def user_disable(*, actor_name: str, username: str) -> int:
     """Disable the account and end its sessions at once; returns how many sessions ended."""
     user = _user(username)
     user.is_active = False
-    user.save(update_fields=["is_active"])
     sessions = user_sessions_end(user)
-    _record(
-        EventAction.ACCOUNT_CHANGED,
-        user,
-        actor_name,
-        f"account {username} disabled",
-        {"user": username, "active": False, "sessions_ended": sessions},
-    )
+    _changed(user, ["is_active"], actor_name, "disabled", active=False, sessions_ended=sessions)
     return sessions
 
 
@@ -177,14 +178,7 @@ def user_enable(*, actor_name: str, username: str) -> User:
             f"expires: the account ended on {user.expires_on.isoformat()}; set a new end date first"
         )
     user.is_active = True
-    user.save(update_fields=["is_active"])
-    _record(
-        EventAction.ACCOUNT_CHANGED,
-        user,
-        actor_name,
-        f"account {username} enabled",
-        {"user": username, "active": True},
-    )
+    _changed(user, ["is_active"], actor_name, "enabled", active=True)
     return user
 
 
@@ -194,13 +188,8 @@ def user_reset_password(*, actor_name: str, username: str) -> str:
     user = _user(username)
     password = initial_password(user)
     user.set_password(password)
-    user.save(update_fields=["password"])
     sessions = user_sessions_end(user)
-    _record(
-        EventAction.ACCOUNT_CHANGED,
-        user,
-        actor_name,
-        f"account {username}: new initial password",
-        {"user": username, "password_reset": True, "sessions_ended": sessions},
+    _changed(
+        user, ["password"], actor_name, "new initial password", password_reset=True, sessions_ended=sessions
     )
     return password
