@@ -347,12 +347,17 @@ def convert_stored(*, decrypt: bool = False) -> dict[str, int]:
 class KeepMaskedMixin:
     """Form mixin for an edit form holding personal fields (`personal = ("phone", ...)`): a stored
     value is never put into the page — the input starts empty, its help text shows the value
-    masked — and an input left empty keeps the stored value. Without it an edit page would show
-    every full number unaudited."""
+    masked — and an input left empty keeps the stored value, unless the "remove" box beside it
+    is ticked. Without it an edit page would show every full number unaudited."""
 
     personal: tuple[str, ...] = ()
 
+    @staticmethod
+    def clear_name(name: str) -> str:
+        return f"{name}_remove"
+
     def __init__(self, *args, **kwargs):
+        from django import forms
         from django.utils.translation import gettext as _
 
         super().__init__(*args, **kwargs)
@@ -364,16 +369,30 @@ class KeepMaskedMixin:
                 continue
             kind = _field(instance, name).kind if instance is not None else PHONE
             self._kept_personal[name] = current
-            self.initial[name] = ""
+            # A copy: the caller's dict is often the one it compares the cleaned data with.
+            self.initial = {**self.initial, name: ""}
             self.fields[name].help_text = _("Now %(masked)s. Leave empty to keep it.") % {
                 "masked": mask(kind, current)
             }
+            if not self.fields[name].required:
+                # Right after its field, so the page shows the two together.
+                box = forms.BooleanField(
+                    required=False,
+                    label=_("Remove the stored %(label)s") % {"label": self.fields[name].label},
+                )
+                order = list(self.fields.items())
+                at = [k for k, _f in order].index(name) + 1
+                self.fields = dict([*order[:at], (self.clear_name(name), box), *order[at:]])
 
     def clean(self):
         data = super().clean()
         for name, current in self._kept_personal.items():
+            # The box is not data of the record: callers see the personal field only.
+            remove = data.pop(self.clear_name(name), False)
             if name in data and not data[name] and name not in self.errors:
-                data[name] = current
+                # A typed number replaces the stored one; an empty input keeps it, or removes it
+                # when the box is ticked.
+                data[name] = "" if remove else current
         return data
 
 

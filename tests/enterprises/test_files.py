@@ -105,6 +105,30 @@ def test_district_edits_directly_and_the_change_is_audited(users, enterprises):
 
 
 @pytest.mark.django_db
+def test_a_stored_phone_is_kept_replaced_or_removed_never_shown(users, enterprises):
+    """The edit page shows the stored number masked, never in full; an empty input keeps it, a
+    typed one replaces it, and the remove box beside it clears it."""
+    ent = enterprises["bijiang"]
+    ent.contact_phone = "0856-5222333"
+    ent.save()
+    client, url = login(users["district"]), f"/enterprises/{ent.pk}/edit/"
+    page = client.get(url).content.decode()
+    assert "0856-5222333" not in page and "085*****2333" in page
+    assert 'name="file-contact_phone_remove"' in page
+
+    def post(**fields) -> str:
+        ent.refresh_from_db()  # each post carries the version it read, as the page does
+        client.post(url, {**FIGURES, "file-version": ent.version, **fields})
+        ent.refresh_from_db()
+        return ent.contact_phone
+
+    assert post(**{"file-contact_phone": ""}) == "0856-5222333"
+    assert post(**{"file-contact_phone": "13812345678"}) == "13812345678"
+    assert post(**{"file-contact_phone": "", "file-contact_phone_remove": "on"}) == ""
+    assert 'name="file-contact_phone_remove"' not in client.get(url).content.decode()  # nothing to remove
+
+
+@pytest.mark.django_db
 def test_self_evaluation_shows_the_gap_in_plain_words(users, enterprises):
     import datetime as dt
 
