@@ -12,6 +12,7 @@ import secrets
 import string
 
 from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -76,8 +77,18 @@ def user_open(
 
     if role not in Role.values:
         raise AccountError(f"role: {role!r} is not a role (use one of: {', '.join(Role.values)})")
-    if not username or User.objects.filter(username__iexact=username).exists():
-        raise AccountError(f"username: {username!r} is empty or taken")
+    if superuser and role != Role.ADMIN:
+        # Django's superuser flag passes every scope check: giving it to an auditor, a leader or
+        # an enterprise would undo the separation of duties (security.md item 27).
+        raise AccountError("superuser: only a bureau admin (--role admin) may be a superuser")
+    for name, value in (("username", username), ("display_name", display_name)):
+        field = User._meta.get_field(name)
+        try:
+            field.clean(value, None)  # blank, length and the username's characters
+        except ValidationError as exc:
+            raise AccountError(f"{name}: {'; '.join(exc.messages)}") from exc
+    if User.objects.filter(username__iexact=username).exists():
+        raise AccountError(f"username: {username!r} is taken")
     unit = enterprise = None
     if role == Role.DISTRICT:
         unit = Unit.objects.exclude(kind=UnitKind.CITY).filter(code=unit_code).first()
@@ -86,6 +97,10 @@ def user_open(
     elif unit_code:
         raise AccountError(f"unit: only district staff have a unit ({role} sees what its role sees)")
     if role == Role.ENTERPRISE:
+        if not enterprise_uscc:
+            raise AccountError(
+                "enterprise: an enterprise user needs the enterprise's code (--enterprise USCC)"
+            )
         enterprise = Enterprise.objects.filter(uscc=enterprise_uscc).first()
         if enterprise is None:
             raise AccountError(f"enterprise: no enterprise on file with the code {enterprise_uscc!r}")
@@ -144,8 +159,13 @@ def _changed(user: User, fields: list[str], actor_name: str, what: str, **data) 
 
 @transaction.atomic
 def user_set_expiry(*, actor_name: str, username: str, expires_on: dt.date | None) -> User:
-    """Set the account's end date (None: no end). `kechuang accounts-expire` disables it the
-    day after; sign-in refuses it from then on already."""
+    """Set the account's end date (None: no end), today or later. `kechuang accounts-expire`
+    disables it the day after; sign-in refuses it from then on already. To end an account now,
+    disable it."""
+    if expires_on is not None and expires_on < timezone.localdate():
+        raise AccountError(
+            f"expires: {expires_on.isoformat()} is in the past (to end the account now, disable it)"
+        )
     user = _user(username)
     before = user.expires_on
     user.expires_on = expires_on

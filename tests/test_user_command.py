@@ -58,6 +58,9 @@ def test_create_an_enterprise_user_with_an_end_date(enterprises):
         (["--role", "enterprise", "--enterprise", "91520600000000000X"], "enterprise:"),
         (["--role", "staff", "--expires", "2020-01-01"], "expires:"),
         (["--role", "staff", "--expires", "next week"], "expires:"),
+        (["--role", "enterprise"], "enterprise:"),  # without its enterprise
+        (["--role", "auditor", "--superuser"], "superuser:"),  # would pass every scope check
+        (["--role", "staff", "--name", "名" * 65], "display_name:"),
     ],
 )
 def test_a_refused_account_names_the_field_and_writes_nothing(units, args, field):
@@ -68,10 +71,19 @@ def test_a_refused_account_names_the_field_and_writes_nothing(units, args, field
     assert (User.objects.count(), Event.objects.count()) == (users, events)
 
 
-def test_a_taken_username_is_refused(units):
+def test_a_taken_or_malformed_username_is_refused(units):
     _run("create", "zhao", "--role", "staff")
-    with pytest.raises(CommandError, match="username: 'ZHAO' is empty or taken"):
+    with pytest.raises(CommandError, match="username: 'ZHAO' is taken"):
         _run("create", "ZHAO", "--role", "leader")
+    for bad in ("wang wu", "x" * 151):
+        with pytest.raises(CommandError, match="^username: "):
+            _run("create", bad, "--role", "staff")
+    assert not User.objects.exclude(username="zhao").exists()
+
+
+def test_only_a_bureau_admin_may_be_a_superuser(units):
+    _run("create", "root", "--role", "admin", "--superuser")
+    assert User.objects.get(username="root").is_superuser
 
 
 def test_expire_disable_enable_and_reset(units, settings):
@@ -88,7 +100,11 @@ def test_expire_disable_enable_and_reset(units, settings):
     assert authenticate(username="sun", password=first) is not None
 
     yesterday = timezone.localdate() - dt.timedelta(days=1)
-    _run("expire", "sun", "--on", yesterday.isoformat())
+    with pytest.raises(CommandError, match="expires: .* is in the past .to end the account now, disable it"):
+        _run("expire", "sun", "--on", yesterday.isoformat())
+    _run("expire", "sun", "--on", timezone.localdate().isoformat())  # today is its last day
+    assert authenticate(username="sun", password=first) is not None
+    User.objects.filter(username="sun").update(expires_on=yesterday)  # the day after
     assert authenticate(username="sun", password=first) is None  # sign-in refuses an ended account
     _run("disable", "sun")
     with pytest.raises(CommandError, match="expires: the account ended on"):

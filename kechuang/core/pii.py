@@ -384,6 +384,21 @@ class KeepMaskedMixin:
                 at = [k for k, _f in order].index(name) + 1
                 self.fields = dict([*order[:at], (self.clear_name(name), box), *order[at:]])
 
+    @property
+    def changed_data(self) -> list[str]:
+        """Django's, against the stored values: the inputs start empty, so a removal (empty
+        against empty) would look unchanged and a kept value would not; the boxes are left out."""
+        boxes = {self.clear_name(name) for name in self._kept_personal}
+        changed = [name for name in super().changed_data if name not in boxes]
+        data = getattr(self, "cleaned_data", {})
+        for name, current in self._kept_personal.items():
+            if name in data and name not in self.errors:
+                if data[name] != current and name not in changed:
+                    changed.append(name)
+                elif data[name] == current and name in changed:
+                    changed.remove(name)
+        return changed
+
     def clean(self):
         data = super().clean()
         for name, current in self._kept_personal.items():

@@ -184,3 +184,31 @@ def test_fields_outside_the_form_cannot_be_set(users, make_application):
         and app.unit.code == "520602"
         and app.number.startswith("2023-KY-")
     )
+
+
+@pytest.mark.django_db
+def test_the_leaders_phone_is_kept_replaced_or_removed(users, make_application):
+    """The edit page saves only the changed fields (form.changed_data): the masked phone counts
+    as changed against the stored number, not against its empty input."""
+    app = make_application(actor=users["enterprise"])
+    svc.application_update(actor=users["enterprise"], application=app, leader_phone="0856-5222333")
+    client, url = login(users["enterprise"]), f"/projects/applications/{app.pk}/edit/"
+    fields = {
+        "title": app.title,
+        "tech_fields": "锰系材料",
+        "leader": "张工",
+        "summary": "x",
+        "requested": "80",
+        "self_funding": "0",
+        "months": "24",
+    }
+
+    def post(**extra) -> str:
+        client.post(url, {**fields, **extra})
+        app.refresh_from_db()
+        return app.leader_phone
+
+    assert "0856-5222333" not in client.get(url).content.decode()
+    assert post(leader_phone="") == "0856-5222333"
+    assert post(leader_phone="13812345678") == "13812345678"
+    assert post(leader_phone="", leader_phone_remove="on") == ""
