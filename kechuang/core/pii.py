@@ -170,13 +170,37 @@ def _plain_form(value) -> str | None:
     converted by `kechuang pii-encrypt`) or plaintext (written before, until pii-encrypt runs).
     A lookup by value matches both, so a key set before the conversion misses no row: an import
     would otherwise not find the people on file and add them again."""
-    if isinstance(value, str) and crypto.is_encrypted(value) and not getattr(_state, "plain", False):
-        return crypto.field_decrypt(value)
+    if (
+        isinstance(value, str)
+        and crypto.is_encrypted(value)
+        and crypto.field_key_set()
+        and not getattr(_state, "plain", False)
+    ):
+        try:
+            return crypto.field_decrypt(value)
+        except ValueError:
+            return None  # typed text that only looks like a ciphertext (`_prepared`)
     return None
+
+
+def _prepared(field: PersonalField, value):
+    """The field's prepared lookup value. Typed text that looks like a ciphertext ("sm4:…") but
+    is none is refused on a write; in a lookup (a search box, an API filter) it is compared as
+    typed and matches nothing — a stored value is plaintext, which cannot start so, or a real
+    ciphertext — instead of failing the request."""
+    try:
+        return field.get_prep_value(value)
+    except ValueError:
+        return value
 
 
 @PersonalField.register_lookup
 class PersonalExact(Exact):
+    def get_prep_lookup(self):
+        if hasattr(self.rhs, "resolve_expression") or not self.prepare_rhs:
+            return super().get_prep_lookup()
+        return _prepared(self.lhs.output_field, self.rhs)
+
     def as_sql(self, compiler, connection):
         plain = _plain_form(self.rhs)
         if plain is None:
@@ -188,9 +212,13 @@ class PersonalExact(Exact):
 @PersonalField.register_lookup
 class PersonalIn(In):
     def get_prep_lookup(self):
-        prepped = super().get_prep_lookup()
-        if not isinstance(prepped, list | tuple):
-            return prepped  # a subquery or an expression: compared as it is
+        if hasattr(self.rhs, "resolve_expression") or not isinstance(
+            self.rhs, list | tuple | set | frozenset
+        ):
+            return super().get_prep_lookup()  # a subquery or an expression: compared as it is
+        prepped = [
+            v if hasattr(v, "resolve_expression") else _prepared(self.lhs.output_field, v) for v in self.rhs
+        ]
         plain = [p for p in map(_plain_form, prepped) if p is not None]
         return [*prepped, *plain]
 

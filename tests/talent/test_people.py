@@ -286,6 +286,21 @@ def test_reveal_refused_elsewhere(users, people, make_user):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("key", ["", "0123456789abcdeffedcba9876543210"])
+def test_a_search_that_looks_like_a_ciphertext_finds_nothing(users, people, settings, key):
+    """ "sm4:…" typed into a search (a person's ID matches whole) is refused on a write but is
+    only text in a lookup: no row, not a server error, with the SM4 key off or on."""
+    from talent.models import Person
+
+    settings.KECHUANG_FIELD_KEY = key
+    for q in ("sm4:abc", "sm4:" + "A" * 64):
+        response = bearer(users["staff"]).get("/api/v1/talent/people", {"q": q})
+        assert response.status_code == 200 and response.json()["count"] == 0
+        assert not Person.objects.filter(id_number__in=[q, "x"]).exists()
+    assert Person.objects.filter(id_number__in=["sm4:abc", BIJIANG_ID]).get() == people["bijiang"]
+
+
+@pytest.mark.django_db
 def test_api_lists_masked_and_scoped(users, people):
     body = bearer(users["district"]).get("/api/v1/talent/people").json()
     assert body["count"] == 1
