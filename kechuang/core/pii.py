@@ -144,15 +144,19 @@ class PersonalField(models.CharField):
             return crypto.field_decrypt(value)
         return value
 
-    def get_prep_value(self, value):
-        value = super().get_prep_value(value)
+    def get_db_prep_save(self, value, connection):
+        # Writes only: a stored value that looks like a ciphertext must be a real one, or every
+        # read of the row would fail (from_db_value). In a lookup (a search box, an API filter)
+        # such text is only text: compared as typed, it matches nothing, since a stored value is
+        # plaintext, which cannot start so, or a real ciphertext.
         if crypto.is_encrypted(value) and not getattr(_state, "plain", False):
-            # Only a real ciphertext passes as one; typed text that merely looks like one would
-            # otherwise be stored as is and break every read of the row (from_db_value).
             if not crypto.field_key_set():
                 raise ValueError("a personal value may not start with " + crypto.PREFIX)
             crypto.field_decrypt(value)  # raises on anything but a ciphertext of this key
-            return value
+        return super().get_db_prep_save(value, connection)
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
         if (
             value
             and isinstance(value, str)
@@ -179,28 +183,12 @@ def _plain_form(value) -> str | None:
         try:
             return crypto.field_decrypt(value)
         except ValueError:
-            return None  # typed text that only looks like a ciphertext (`_prepared`)
+            return None  # typed text that only looks like a ciphertext (get_db_prep_save)
     return None
-
-
-def _prepared(field: PersonalField, value):
-    """The field's prepared lookup value. Typed text that looks like a ciphertext ("sm4:…") but
-    is none is refused on a write; in a lookup (a search box, an API filter) it is compared as
-    typed and matches nothing — a stored value is plaintext, which cannot start so, or a real
-    ciphertext — instead of failing the request."""
-    try:
-        return field.get_prep_value(value)
-    except ValueError:
-        return value
 
 
 @PersonalField.register_lookup
 class PersonalExact(Exact):
-    def get_prep_lookup(self):
-        if hasattr(self.rhs, "resolve_expression") or not self.prepare_rhs:
-            return super().get_prep_lookup()
-        return _prepared(self.lhs.output_field, self.rhs)
-
     def as_sql(self, compiler, connection):
         plain = _plain_form(self.rhs)
         if plain is None:
@@ -212,13 +200,9 @@ class PersonalExact(Exact):
 @PersonalField.register_lookup
 class PersonalIn(In):
     def get_prep_lookup(self):
-        if hasattr(self.rhs, "resolve_expression") or not isinstance(
-            self.rhs, list | tuple | set | frozenset
-        ):
-            return super().get_prep_lookup()  # a subquery or an expression: compared as it is
-        prepped = [
-            v if hasattr(v, "resolve_expression") else _prepared(self.lhs.output_field, v) for v in self.rhs
-        ]
+        prepped = super().get_prep_lookup()
+        if not isinstance(prepped, list | tuple):
+            return prepped  # a subquery or an expression: compared as it is
         plain = [p for p in map(_plain_form, prepped) if p is not None]
         return [*prepped, *plain]
 
