@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from itertools import count
 
-from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from enterprises import importers_engagement  # noqa: F401 (registers the tech_demands importer)
 from enterprises.models import HT_DOMAINS, Enterprise, EnterpriseYear
 from kechuang.core.imports import Column, Importer, RowError, register
 from kechuang.core.imports import parsers as p
-from kechuang.core.imports.bulk import ids_by, insert_rows, values_in
+from kechuang.core.imports.bulk import ids_by, insert_rows, pairs_by
 from kechuang.core.imports.units import unit_parser
 
 __all__ = ["EnterpriseImporter"]
@@ -35,19 +34,7 @@ def _existing_years(codes: list[str]) -> set[tuple[str, int]]:
     then those ids' years) rather than one join: with the join, PostgreSQL planned a sequential
     scan of the yearly figures for every chunk once that table was large (performance.md)."""
     ids = {pk: code for code, pk in ids_by(Enterprise, "uscc", codes).items()}
-    if not ids:
-        return set()
-    qn = connection.ops.quote_name
-    found: set[tuple[str, int]] = set()
-    with connection.cursor() as cursor:
-        column = qn(EnterpriseYear._meta.get_field("enterprise").column)
-        for condition, params in values_in(column, list(ids)):
-            cursor.execute(
-                f"SELECT {column}, year FROM {qn(EnterpriseYear._meta.db_table)} WHERE {condition}",  # noqa: S608 - names from the model, values bound
-                params,
-            )
-            found.update((ids[pk], year) for pk, year in cursor.fetchall())
-    return found
+    return {(ids[pk], year) for pk, year in pairs_by(EnterpriseYear, "enterprise", list(ids), "year")}
 
 
 @register

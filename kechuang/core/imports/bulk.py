@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from django.db import connection, models
 from django.utils import timezone
 
-__all__ = ["ids_by", "insert_rows", "values_in"]
+__all__ = ["ids_by", "insert_rows", "pairs_by", "values_in"]
 
 BATCH = 5000
 _CHUNK = 900  # IN (…) lists below SQLite's bound-variable limit
@@ -76,16 +76,22 @@ def values_in(column: str, values: Sequence) -> Iterator[tuple[str, list]]:
         yield f"{column} IN ({', '.join(['%s'] * len(chunk))})", chunk
 
 
-def ids_by(model: type[models.Model], field: str, values: Sequence) -> dict:
-    """{value: pk} for the rows whose `field` (a unique column) is one of `values`. Through the
-    cursor: the ORM prepares each value of an `__in` list one by one. The values are bound as
-    they are, without the field's get_db_prep_value: for plain columns (text, numbers) only."""
+def pairs_by(model: type[models.Model], field: str, values: Sequence, other: str) -> list[tuple]:
+    """(field, other) of the rows whose `field` is one of `values`. Through the cursor: the ORM
+    prepares each value of an `__in` list one by one. The values are bound as they are, without
+    the field's get_db_prep_value: for plain columns (text, numbers, foreign keys) only."""
     qn = connection.ops.quote_name
     column = qn(model._meta.get_field(field).column)
-    pk = qn(model._meta.pk.column)
-    out: dict = {}
+    selected = qn(model._meta.get_field(other).column)
+    out: list[tuple] = []
     with connection.cursor() as cursor:
         for condition, params in values_in(column, values):
-            cursor.execute(f"SELECT {column}, {pk} FROM {qn(model._meta.db_table)} WHERE {condition}", params)  # noqa: S608 - names from the model, values bound
-            out.update(cursor.fetchall())
+            sql = f"SELECT {column}, {selected} FROM {qn(model._meta.db_table)} WHERE {condition}"  # noqa: S608 - names from the model, values bound
+            cursor.execute(sql, params)
+            out += cursor.fetchall()
     return out
+
+
+def ids_by(model: type[models.Model], field: str, values: Sequence) -> dict:
+    """{value: pk} for the rows whose `field` (a unique column) is one of `values`."""
+    return dict(pairs_by(model, field, values, model._meta.pk.name))
