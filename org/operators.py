@@ -56,6 +56,14 @@ def initial_password(user: User | None = None, length: int = 16) -> str:
         return password
 
 
+def _check_last_day(expires_on: dt.date | None) -> None:
+    """An account's last day is today or later (None: no end)."""
+    if expires_on is not None and expires_on < timezone.localdate():
+        raise AccountError(
+            f"expires: {expires_on.isoformat()} is in the past (to end the account now, disable it)"
+        )
+
+
 def _record(action, user: User, actor_name: str, message: str, data: dict) -> None:
     record_event(action, actor=None, actor_name=actor_name, obj=user, message=message, data=data)
 
@@ -106,8 +114,7 @@ def user_open(
             raise AccountError(f"enterprise: no enterprise on file with the code {enterprise_uscc!r}")
     elif enterprise_uscc:
         raise AccountError("enterprise: only an enterprise user has an enterprise")
-    if expires_on is not None and expires_on < timezone.localdate():
-        raise AccountError(f"expires: {expires_on.isoformat()} is in the past")
+    _check_last_day(expires_on)
     password = initial_password(User(username=username, display_name=display_name))
     user = user_create(
         username=username,
@@ -162,10 +169,7 @@ def user_set_expiry(*, actor_name: str, username: str, expires_on: dt.date | Non
     """Set the account's end date (None: no end), today or later. `kechuang accounts-expire`
     disables it the day after; sign-in refuses it from then on already. To end an account now,
     disable it."""
-    if expires_on is not None and expires_on < timezone.localdate():
-        raise AccountError(
-            f"expires: {expires_on.isoformat()} is in the past (to end the account now, disable it)"
-        )
+    _check_last_day(expires_on)
     user = _user(username)
     before = user.expires_on
     user.expires_on = expires_on
