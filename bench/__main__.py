@@ -26,6 +26,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench import merge
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 PY = sys.executable
@@ -225,26 +227,32 @@ def _prepare(databases: list[tuple[str, str]], city: bool) -> list[str]:
 
     from bench.pagecases import city_url
 
+    def step(module: str, arg: str, target: str) -> str:
+        """One set-up process's output; RuntimeError with its last line of errors if it fails."""
+        proc = subprocess.run(
+            [PY, "-m", module, arg],
+            cwd=ROOT,
+            env={**os.environ, **_django_env(target)},
+            capture_output=True,
+            text=True,
+        )
+        if proc.returncode != 0:
+            print(proc.stderr[-3000:], file=sys.stderr)
+            raise RuntimeError((proc.stderr.strip().splitlines() or ["?"])[-1])
+        return proc.stdout
+
     def one(url: str) -> str | None:
         db = url.split("://")[0]
         started = time.perf_counter()
-        steps = [([PY, "-m", "bench.djcases", "prepare"], url)]
         try:
-            for args, target in steps:
-                proc = subprocess.run(
-                    args, cwd=ROOT, env={**os.environ, **_django_env(target)}, capture_output=True, text=True
-                )
-                if proc.returncode != 0:
-                    print(proc.stderr[-3000:], file=sys.stderr)
-                    return f"set-up of {db} failed: {(proc.stderr.strip().splitlines() or ['?'])[-1]}"
-                if city and args[-1] == "prepare":
-                    fresh = json.loads(proc.stdout.strip().splitlines()[-1])["fresh"]
-                    city_db = city_url(url, template=fresh)
-                    if city_db is None:
-                        return f"{db}: no city database could be created"
-                    steps.append(([PY, "-m", "bench.pagecases", "--build-only"], city_db))
+            out = step("bench.djcases", "prepare", url)
+            if city:
+                city_db = city_url(url, template=json.loads(out.strip().splitlines()[-1])["fresh"])
+                if city_db is None:
+                    return f"{db}: no city database could be created"
+                step("bench.pagecases", "--build-only", city_db)
         except Exception as exc:  # a note like any other failure; the other database goes on
-            return f"set-up of {db} failed: {exc!r}"
+            return f"set-up of {db} failed: {exc}"
         print(f"  set-up of {db}: {time.perf_counter() - started:.0f} s", flush=True)
         return None
 
@@ -351,8 +359,10 @@ def main() -> None:
     if want("assignment") and not args.quick:
         rows += case_assignment(args.quick)
         write_report(rows, meta())
+    run = {"rows": rows, "notes": notes, "failed": failed}  # the same lists, filled by merge()
     if want("pages") or want("http") or want("import") or want("lists"):
-        failed += _prepare(databases, city=want("pages") or want("http"))
+        problems = _prepare(databases, city=want("pages") or want("http"))
+        merge(run, {"notes": problems, "failed": problems})
     django_cases = ",".join(c for c in ("import", "lists") if want(c))
     for _label, url in databases:
         if django_cases:
@@ -364,22 +374,16 @@ def main() -> None:
                 repeat=repeat,
                 list_repeat=list_repeat,
             )
-            rows += out["rows"]
-            notes += out["notes"]
-            failed += out.get("failed", [])
+            merge(run, out)
             write_report(rows, meta())
     if want("export"):
         out = _django("export", databases[0][1], lists_size=size["lists"])
-        rows += out["rows"]
-        notes += out["notes"]
-        failed += out.get("failed", [])
+        merge(run, out)
     if want("pages") or want("http"):  # dashboard and report pages; gunicorn (PostgreSQL only)
         from bench.pagecases import runner_rows
 
         out = runner_rows(databases, args.quick, want)
-        rows += out["rows"]
-        notes += out["notes"]
-        failed += out.get("failed", [])
+        merge(run, out)
     write_report(rows, meta())
     print((RESULTS / "latest.md").read_text())
     if failed:

@@ -34,6 +34,8 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+from bench import merge
+
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = Path(os.environ.get("KECHUANG_BENCH_DIR", ROOT / "var" / "bench"))
 CITY_FLAG = "bench-city"
@@ -348,16 +350,10 @@ def runner_rows(databases: list[tuple[str, str]], quick: bool, want) -> dict:
             continue
         env = {"KECHUANG_DATABASE_URL": city, "DJANGO_SETTINGS_MODULE": "bench.settings"}
         if want("pages"):
-            part = _subprocess("bench.pagecases", ["--repeat", "3" if quick else "30"], env)
-            out["rows"] += part["rows"]
-            out["notes"] += part["notes"]
-            out["failed"] += part.get("failed", [])
+            merge(out, _subprocess("bench.pagecases", ["--repeat", "3" if quick else "30"], env))
         if want("http") and label == "PostgreSQL":
             sizes = ["--seconds", "2", "--no-scale-out"] if quick else ["--seconds", "20"]
-            part = _subprocess("bench.httpcases", sizes, {"KECHUANG_DATABASE_URL": city})
-            out["rows"] += part["rows"]
-            out["notes"] += part["notes"]
-            out["failed"] += part.get("failed", [])
+            merge(out, _subprocess("bench.httpcases", sizes, {"KECHUANG_DATABASE_URL": city}))
     if want("http") and not any(label == "PostgreSQL" for label, _url in databases):
         out["notes"].append("http: skipped (it runs on PostgreSQL only: give --pg URL)")
     return out
