@@ -47,7 +47,6 @@ from plan.models import Indicator, Plan, Target
 from rules.dispatch import (
     ACTUALS_SCHEMA,
     TARGETS_SCHEMA,
-    ActualRecord,
     IndicatorDef,
     Layout,
     TargetRecord,
@@ -190,7 +189,6 @@ class FigureData:
     # city's size polars' fixed cost per operation outweighs the work (bench/dispatch_bench.py).
     # Both give the same figures to the last bit (tests/dispatch/).
     vectorised: bool = False
-    _records: list[ActualRecord] | None = None
     _target_records: list[TargetRecord] | None = None
     _levels: dict | pl.DataFrame | None = None
 
@@ -198,11 +196,6 @@ class FigureData:
         """The actuals as (unit, indicator, year, month, value) tuples: the columns zipped, which
         is several times cheaper than iter_rows."""
         return zip(*(self.actuals.get_column(name).to_list() for name in ACTUALS_SCHEMA), strict=True)
-
-    def records(self) -> list[ActualRecord]:
-        if self._records is None:
-            self._records = [ActualRecord(*row) for row in self._rows()]
-        return self._records
 
     def figures(self, month: int) -> list[dict]:
         """The CONTRACTS.md rows of (year, month), keys FIGURE_KEYS, in unit then indicator order."""
